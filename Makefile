@@ -1,0 +1,75 @@
+# Kazportal: `make run` serves the site with demo content, `make test` runs every test.
+# Both set up what they need (virtualenv, dependencies, translations, database) and are safe to
+# run again. Needs only Python 3.11 and, for the browser tests, Debian's chromium package.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup setup-dev translations migrate demo worker lint format messages chromium ci-checks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+.stamp-install: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+.stamp-install-dev: pyproject.toml .stamp-install
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: .stamp-install translations
+setup-dev: .stamp-install-dev translations chromium
+
+translations: .stamp-install
+	$(BIN)/python manage.py compiletranslations
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_initial_data --renditions
+
+# The site and its task worker; Ctrl-C stops both.
+run: demo
+	@echo "Serving http://$(HOST)/ (admin: $(BIN)/python manage.py createsuperuser)"
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload & \
+	$(BIN)/python manage.py runserver $(HOST)
+
+worker: setup
+	$(BIN)/python manage.py db_worker
+
+test: setup-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: .stamp-install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: .stamp-install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Update the .po files after changing UI strings (needs GNU gettext).
+messages: setup
+	$(BIN)/python manage.py messages
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+
+# What CI checks besides the tests (see .ci/run).
+ci-checks: .stamp-install-dev translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=kazportal.settings.production DJANGO_SECRET_KEY=ci-check-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz DJANGO_ALLOWED_HOSTS=kazportal.example \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .stamp-install .stamp-install-dev staticfiles

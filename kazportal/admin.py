@@ -1,0 +1,150 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.translator import translator
+
+from .models import Photo
+from .text import latin_slug
+
+LANGS = ("kk", "ru", "en")
+
+
+def translated_fields(model):
+    return list(translator.get_options_for_model(model).fields)
+
+
+def missing_in(obj, lang):
+    """Fields that have text in some language but not in `lang`."""
+    missing = []
+    for field in translated_fields(type(obj)):
+        values = {code: getattr(obj, f"{field}_{code}", None) for code in LANGS}
+        if any(values.values()) and not values[lang]:
+            missing.append(field)
+    return missing
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("kk", _("Missing Kazakh")),
+            ("ru", _("Missing Russian")),
+            ("en", _("Missing English")),
+        ]
+
+    def queryset(self, request, queryset):
+        lang = self.value()
+        if lang not in LANGS:
+            return queryset
+        condition = Q()
+        for field in translated_fields(queryset.model):
+            empty_here = Q(**{f"{field}_{lang}": ""}) | Q(**{f"{field}_{lang}__isnull": True})
+            filled_elsewhere = Q()
+            for other in LANGS:
+                if other != lang:
+                    filled_elsewhere |= Q(**{f"{field}_{other}__gt": ""})
+            condition |= empty_here & filled_elsewhere
+        return queryset.filter(condition)
+
+
+class TranslationStatusMixin:
+    """Adds a "kk ✓ ru ✓ en –" column and a "missing translation" filter to a translated model's
+    admin. Use with modeltranslation's TabbedTranslationAdmin."""
+
+    @admin.display(description=_("Languages"))
+    def translation_status(self, obj):
+        return format_html(
+            '<span class="translation-status">{}</span>',
+            format_html_join(
+                " ",
+                '<span title="{}" class="{}">{} {}</span>',
+                (
+                    (
+                        ", ".join(missing) if (missing := missing_in(obj, lang)) else "",
+                        "missing" if missing else "complete",
+                        lang,
+                        "–" if missing else "✓",
+                    )
+                    for lang in LANGS
+                ),
+            ),
+        )
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), TranslationStatusFilter)
+
+
+class EditorAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+    """Base admin for translated content: language tabs that show errors and gaps, and a Latin
+    slug prefilled from `slug_source` (default: the Kazakh title) as the editor types; a slug
+    left empty is made from that title on save."""
+
+    slug_source = None  # e.g. "name" or "title"
+
+    class Media:
+        js = ("js/admin-translation-tabs.js", "js/admin-slug.js")
+        css = {"all": ("css/admin.css",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if self.slug_source and db_field.name == "slug" and field is not None:
+            field.widget.attrs["data-slug-from"] = f"id_{self.slug_source}_kk"
+            field.required = False
+            field.help_text = _("Latin letters; left empty, it is made from the Kazakh title.")
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if self.slug_source and not getattr(obj, "slug", "x"):
+            source = next(
+                (getattr(obj, f"{self.slug_source}_{code}") for code in LANGS
+                 if getattr(obj, f"{self.slug_source}_{code}", "")),
+                "",
+            )
+            obj.slug = latin_slug(source)
+        super().save_model(request, obj, form, change)
+
+
+class PublishableAdminMixin:
+    """List columns and bulk actions for Publishable models."""
+
+    actions = ["publish_now", "unpublish"]
+
+    @admin.action(description=_("Publish the selected items now"))
+    def publish_now(self, request, queryset):
+        from django.utils import timezone
+
+        count = queryset.update(status="published", published_at=timezone.now())
+        self.message_user(request, _("%(count)d item(s) published.") % {"count": count})
+
+    @admin.action(description=_("Return the selected items to drafts"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(status="draft")
+        self.message_user(request, _("%(count)d item(s) returned to drafts.") % {"count": count})
+
+
+@admin.register(Photo)
+class PhotoAdmin(EditorAdmin):
+    list_display = ("thumbnail", "alt", "width", "height", "translation_status", "created_at")
+    search_fields = ("alt_kk", "alt_ru", "alt_en", "caption_kk", "caption_ru", "caption_en")
+    readonly_fields = ("width", "height", "preview")
+    ordering = ("-created_at",)
+
+    @admin.display(description=_("Preview"))
+    def thumbnail(self, obj):
+        if not obj.image:
+            return ""
+        return format_html(
+            '<img src="{}" width="80" alt="" loading="lazy">', obj.rendition(480, "WEBP").url
+        )
+
+    @admin.display(description=_("Preview"))
+    def preview(self, obj):
+        if not obj.pk or not obj.image:
+            return "—"
+        return format_html(
+            '<img src="{}" width="400" alt="" loading="lazy">', obj.rendition(800, "WEBP").url
+        )

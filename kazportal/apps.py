@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_editors(sender, apps, **kwargs):
+    from .permissions import sync_editors_group
+
+    sync_editors_group(apps)
+
+
+class KazportalConfig(AppConfig):
+    name = "kazportal"
+    verbose_name = _("Site")
+
+    def ready(self):
+        post_migrate.connect(_sync_editors, sender=self, dispatch_uid="kazportal-editors")

@@ -1,0 +1,44 @@
+"""Load the demo content: copy fixtures/media into the media storage, then load every
+fixtures/*.json in name order (10_regions.json before 20_heritage.json ...). Safe to run again:
+records are updated in place by primary key and existing files are kept."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.management import BaseCommand, call_command
+
+from kazportal.models import Photo
+
+
+class Command(BaseCommand):
+    help = "Copy the fixture media and load the demo content of every app."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--renditions", action="store_true", help="Also make every photo rendition now."
+        )
+
+    def handle(self, *args, **options):
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
+        media = fixtures / "media"
+        copied = 0
+        for source in sorted(p for p in media.rglob("*") if p.is_file()):
+            name = source.relative_to(media).as_posix()
+            if not default_storage.exists(name):
+                with source.open("rb") as handle:
+                    default_storage.save(name, File(handle))
+                copied += 1
+        self.stdout.write(f"copied {copied} media file(s)")
+        files = sorted(fixtures.glob("*.json"))
+        if files:
+            call_command("loaddata", *[str(f) for f in files], verbosity=1)
+        if options["renditions"]:
+            count = 0
+            for photo in Photo.objects.all():
+                for width in photo.widths():
+                    for fmt in ("WEBP", photo.fallback_format):
+                        photo.rendition(width, fmt).generate()
+                        count += 1
+            self.stdout.write(f"made {count} rendition(s)")

@@ -1,0 +1,103 @@
+from django import template
+from django.conf import settings
+from django.utils.html import conditional_escape, format_html, json_script
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+LANGUAGE_NAMES_IN = {
+    # "not yet translated into <language>", said in the visitor's language
+    "kk": lambda: _("This text is not yet translated into Kazakh."),
+    "ru": lambda: _("This text is not yet translated into Russian."),
+    "en": lambda: _("This text is not yet translated into English."),
+}
+
+
+def field_in_language(obj, field):
+    """(text, language) of a translated field for the active language, with the visible fallback
+    order of MODELTRANSLATION_FALLBACK_LANGUAGES when the field is empty."""
+    lang = get_language() or settings.LANGUAGE_CODE
+    own = getattr(obj, f"{field}_{lang}", None)
+    if own:
+        return own, lang
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    for other in fallbacks.get(lang, fallbacks["default"]):
+        text = getattr(obj, f"{field}_{other}", None)
+        if text:
+            return text, other
+    return "", lang
+
+
+@register.simple_tag
+def translated(obj, field, tag="", html=False, notice=False):
+    """Write a translated field. Where it is shown in another language, wrap it with the right
+    `lang` attribute and, with notice=True, a short notice saying it is not yet translated.
+
+    {% translated item "title" %}  {% translated item "body" tag="div" html=True notice=True %}
+    """
+    text, lang = field_in_language(obj, field)
+    content = mark_safe(text) if html else conditional_escape(text)
+    current = get_language()
+    if lang == current:
+        if tag:
+            return format_html("<{0}>{1}</{0}>", mark_safe(tag), content)
+        return content
+    wrapper = tag or "span"
+    note = ""
+    if notice:
+        note = format_html(
+            '<p class="fallback-notice" role="note">{}</p>', LANGUAGE_NAMES_IN[current]()
+        )
+    return format_html(
+        '{}<{} lang="{}" class="fallback">{}</{}>',
+        note,
+        mark_safe(wrapper),
+        lang,
+        content,
+        mark_safe(wrapper),
+    )
+
+
+@register.simple_tag
+def picture(photo, sizes="100vw", loading="lazy", css_class="", alt=None, fetchpriority=""):
+    """<picture> with WebP and a JPEG/PNG fallback in several widths, width/height and alt."""
+    if not photo or not photo.image:
+        return ""
+    widths = photo.widths()
+    fallback = photo.fallback_format
+    default_width = min(widths, key=lambda w: abs(w - 800))
+    ratio = photo.height / photo.width if photo.width else 0.75
+    alt_text = alt if alt is not None else field_in_language(photo, "alt")[0]
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
+        'decoding="async"{}{}></picture>',
+        photo.srcset("WEBP"),
+        sizes,
+        photo.rendition(default_width, fallback).url,
+        photo.srcset(fallback),
+        sizes,
+        default_width,
+        round(default_width * ratio),
+        alt_text,
+        loading,
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' fetchpriority="{}"', fetchpriority) if fetchpriority else "",
+    )
+
+
+@register.simple_tag
+def og_image_url(request, photo, width=1200):
+    """Absolute URL of a JPEG rendition for Open Graph / JSON-LD."""
+    if not photo or not photo.image:
+        return ""
+    return request.build_absolute_uri(photo.rendition(min(width, photo.widths()[-1]), "JPEG").url)
+
+
+@register.simple_tag
+def jsonld(data):
+    """A JSON-LD block; json_script escapes <, > and & so content cannot close the tag."""
+    html = json_script(data).replace('type="application/json"', 'type="application/ld+json"', 1)
+    return mark_safe(html)  # json_script escaped the data

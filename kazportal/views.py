@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import search as site_search
+
+
+@require_GET
+def home(request):
+    # Each app adds its teaser for the home page here (one or two queries each).
+    context = {
+        "site_jsonld": {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": settings.SITE_NAME,
+            "url": request.build_absolute_uri(reverse("home")),
+            "inLanguage": request.LANGUAGE_CODE,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": request.build_absolute_uri(reverse("search")) + "?q={query}",
+                "query-input": "required name=query",
+            },
+        },
+    }
+    return render(request, "kazportal/home.html", context)
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "groups": [], "error": ""}
+    status = 200
+    if query:
+        error = site_search.validate(query)
+        if error:
+            context["error"] = error
+            status = 400
+        else:
+            context["groups"] = site_search.run(query)
+            context["total"] = sum(len(g["results"]) for g in context["groups"])
+    return render(request, "kazportal/search.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": False}, status=503)
+    return JsonResponse({"status": "ok", "database": True})
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    lines += [f"Disallow: /{code}/batyr/" for code, _name in settings.LANGUAGES]
+    lines += [f"Disallow: /{code}/search/" for code, _name in settings.LANGUAGES]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception):
+    return render(
+        request,
+        "404.html",
+        {"message": _("We could not find this page.")},
+        status=404,
+    )
