@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
 from .models import Photo
+from .tasks import make_renditions
 from .text import latin_slug
 
 LANGS = ("kk", "ru", "en")
@@ -132,6 +134,11 @@ class PhotoAdmin(EditorAdmin):
     search_fields = ("alt_kk", "alt_ru", "alt_en", "caption_kk", "caption_ru", "caption_en")
     readonly_fields = ("width", "height", "preview")
     ordering = ("-created_at",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            transaction.on_commit(lambda: make_renditions.enqueue(obj.pk))
 
     @admin.display(description=_("Preview"))
     def thumbnail(self, obj):

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_editors(sender, apps, **kwargs):
+def _sync_editors(sender, apps=None, **kwargs):
     from .permissions import sync_editors_group
 
-    sync_editors_group(apps)
+    sync_editors_group(apps or global_apps)
 
 
 class KazportalConfig(AppConfig):

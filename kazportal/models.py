@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from imagekit import ImageSpec
+from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFit
 
@@ -66,6 +66,10 @@ class Rendition(ImageSpec):
         if fmt == "WEBP":
             self.options = {"quality": 80, "method": 4}
         super().__init__(source=source)
+
+
+# Registered generators get imagekit's just-in-time strategy: a rendition is made on first use.
+register.generator("kazportal:rendition", Rendition)
 
 
 class Photo(models.Model):

@@ -35,8 +35,14 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # modeltranslation must come before django.contrib.admin
+    # modeltranslation must come before django.contrib.admin; the project's apps come before
+    # Django's so that their catalogues win (e.g. "Search" is "Поиск", not the admin's "Найти").
     "modeltranslation",
+    "kazportal",
+    "regions",
+    "heritage",
+    "articles",
+    "batyr",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,12 +56,11 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "kazportal",
-    "regions",
-    "heritage",
-    "articles",
-    "batyr",
 ]
+
+# --- articles: rich-text editor (django-prose-editor; its JS/CSS ship in the package) --------
+INSTALLED_APPS += ["django_prose_editor"]
+# --- end articles ---------------------------------------------------------------------------
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -188,7 +193,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# Renditions are made on first use (JustInTime) or ahead of time by the make_renditions task.
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

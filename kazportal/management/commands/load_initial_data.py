@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import BaseCommand, call_command
 
 from kazportal.models import Photo
+from kazportal.tasks import make_renditions
 
 
 class Command(BaseCommand):
@@ -35,10 +36,5 @@ class Command(BaseCommand):
         if files:
             call_command("loaddata", *[str(f) for f in files], verbosity=1)
         if options["renditions"]:
-            count = 0
-            for photo in Photo.objects.all():
-                for width in photo.widths():
-                    for fmt in ("WEBP", photo.fallback_format):
-                        photo.rendition(width, fmt).generate()
-                        count += 1
+            count = sum(make_renditions.call(pk) for pk in Photo.objects.values_list("pk", flat=True))
             self.stdout.write(f"made {count} rendition(s)")
