@@ -161,7 +161,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "ru": ("kk", "en"),
     "en": ("ru", "kk"),
 }
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation's tabbed admin: self-hosted jQuery UI instead of its default CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # --- static and media -----------------------------------------------------
 STATIC_URL = "/static/"
