@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--renditions", action="store_true", help="Also make every photo rendition now."
+            "--renditions",
+            action="store_true",
+            help="Queue the making of every photo rendition for the task worker.",
         )
 
     def handle(self, *args, **options):
@@ -36,5 +38,7 @@ class Command(BaseCommand):
         if files:
             call_command("loaddata", *[str(f) for f in files], verbosity=1)
         if options["renditions"]:
-            count = sum(make_renditions.call(pk) for pk in Photo.objects.values_list("pk", flat=True))
-            self.stdout.write(f"made {count} rendition(s)")
+            pks = list(Photo.objects.values_list("pk", flat=True))
+            for pk in pks:
+                make_renditions.enqueue(pk)
+            self.stdout.write(f"queued renditions of {len(pks)} photo(s) for the worker")
