@@ -3,6 +3,7 @@
 
 import re
 
+import html5lib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -69,6 +70,13 @@ def test_every_public_page_answers_200_with_one_h1(client):
             h1 = len(re.findall(r"<h1[\s>]", html))
             if h1 != 1:
                 problems.append(f"{path}: {h1} <h1>")
+            try:
+                html5lib.HTMLParser(strict=True).parse(html)
+            except html5lib.html5parser.ParseError as error:
+                problems.append(f"{path}: invalid HTML: {error}")
+            for img in re.findall(r"<img\b[^>]*>", html):
+                if " alt=" not in img:
+                    problems.append(f"{path}: <img> without alt: {img[:80]}")
             lang = path.split("/")[1]
             if f'<html lang="{lang}">' not in html:
                 problems.append(f"{path}: wrong <html lang>")
