@@ -1,0 +1,456 @@
+"""Articles (news, analysis, research, culture) and the events calendar."""
+
+import calendar
+import datetime
+import math
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from kazportal.models import Photo, Publishable, PublishableQuerySet
+
+from .sanitize import clean_html, editor_extensions
+
+LANGS = ("kk", "ru", "en")
+WORDS_PER_MINUTE = 200
+
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+validate_doi = RegexValidator(
+    DOI_PATTERN, _("Enter a DOI such as 10.5281/zenodo.17544335 (without https://doi.org/).")
+)
+DOI_PREFIXES = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalize_doi(value):
+    return DOI_PREFIXES.sub("", (value or "").strip())
+
+
+class Tag(models.Model):
+    """A keyword; its page lists the articles that carry it."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"tag": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(
+        _("name"), max_length=160, help_text=_("As it is written in this language.")
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    orcid = models.CharField(
+        _("ORCID iD"),
+        max_length=19,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", _("Enter an ORCID iD."))
+        ],
+    )
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name_kk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def for_list(self):
+        """What an article card needs, in a fixed number of queries."""
+        return self.select_related("cover").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("order")
+            ),
+            "tags",
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def in_category(self, category):
+        return self.filter(category=category)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def in_year(self, year):
+        return self.filter(published_at__year=year)
+
+    def related_to(self, article, limit=3):
+        """Other articles sharing the most keywords with `article`, newest first."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if not tag_ids:
+            return self.none()
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+            .filter(shared__gt=0)
+            .select_related("cover")
+            .order_by("-shared", "-published_at")[:limit]
+        )
+
+
+class Article(Publishable):
+    class Category(models.TextChoices):
+        NEWS = "news", _("News")
+        ANALYSIS = "analysis", _("Analysis")
+        RESEARCH = "research", _("Research")
+        CULTURE = "culture", _("Culture and travel")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    category = models.CharField(
+        _("category"), max_length=10, choices=Category.choices, default=Category.NEWS,
+        db_index=True,
+    )
+    title = models.CharField(_("title"), max_length=250)
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two sentences shown on cards and in feeds.")
+    )
+    abstract = models.TextField(
+        _("abstract"), blank=True, help_text=_("For research articles: the abstract.")
+    )
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        config={"extensions": editor_extensions()},
+        sanitize=clean_html,
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="Byline", blank=True, related_name="articles"
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("keywords"), blank=True, related_name="articles"
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=250,
+        blank=True,
+        help_text=_("The journal, newspaper or site where the article first appeared."),
+    )
+    source_url = models.URLField(_("source link"), blank=True)
+    doi = models.CharField(
+        _("DOI"), max_length=200, blank=True, validators=[validate_doi],
+        help_text=_("For example 10.5281/zenodo.17544335."),
+    )
+    received_on = models.DateField(_("received"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted"), null=True, blank=True)
+    first_published_on = models.DateField(
+        _("first published"),
+        null=True,
+        blank=True,
+        help_text=_("When the source published it; the portal's own date is the publication time."),
+    )
+    cover = models.ForeignKey(
+        Photo, verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related articles"), symmetrical=False, blank=True,
+        help_text=_("Shown first; articles sharing keywords are added after them."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        self.doi = normalize_doi(self.doi)
+        if self.doi:
+            validate_doi(self.doi)
+        if self.received_on and self.accepted_on and self.accepted_on < self.received_on:
+            raise ValidationError(
+                {"accepted_on": _("An article cannot be accepted before it was received.")}
+            )
+
+    def save(self, *args, **kwargs):
+        # Sanitize every language's body, however it arrives (admin, fixtures, shell).
+        for lang in LANGS:
+            field = f"body_{lang}"
+            setattr(self, field, clean_html(getattr(self, field, "")))
+        self.doi = normalize_doi(self.doi)
+        super().save(*args, **kwargs)
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def is_scholarly(self):
+        return self.category == self.Category.RESEARCH or bool(self.doi)
+
+    def reading_minutes(self):
+        words = len(strip_tags(self.body or "").split()) + len((self.abstract or "").split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def ordered_authors(self):
+        """Authors in byline order (uses the prefetch of for_list())."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("author of the article")
+        verbose_name_plural = _("authors of the article")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Reference(models.Model):
+    """One entry of an article's numbered reference list (kept as cited, not translated)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    text = models.TextField(_("reference"))
+    url = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One showing of an event: a single date or a date range (inclusive)."""
+
+    event: "Event"
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def multi_day(self):
+        return self.end > self.start
+
+    def covers(self, day):
+        return self.start <= day <= self.end
+
+    @property
+    def day_url(self):
+        return reverse(
+            "articles:day",
+            kwargs={
+                "year": f"{self.start.year:04d}",
+                "month": f"{self.start.month:02d}",
+                "day": f"{self.start.day:02d}",
+            },
+        )
+
+
+def shift_year(day, year):
+    """`day` moved to `year`, or None when it does not exist there (29 February). This is what
+    RFC 5545 does with FREQ=YEARLY on 29 February: such an event occurs in leap years only."""
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return None
+    return day.replace(year=year)
+
+
+class EventQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("region", "place", "image")
+
+    def overlapping(self, start, end):
+        """Events that may occur between start and end (yearly ones are checked in Python)."""
+        one_off = Q(recurrence=Event.Recurrence.NONE, start_date__lte=end) & (
+            Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+        )
+        yearly = Q(recurrence=Event.Recurrence.YEARLY, start_date__lte=end)
+        return self.filter(one_off | yearly)
+
+    def occurrences(self, start, end):
+        """Every occurrence touching [start, end] (inclusive), yearly recurrences expanded,
+        sorted by start date: one query."""
+        found = []
+        for event in self.overlapping(start, end):
+            found.extend(event.occurrences_between(start, end))
+        found.sort(key=lambda o: (o.start, o.end, o.event.order, o.event.title))
+        return found
+
+    def on_day(self, day):
+        return self.occurrences(day, day)
+
+    def upcoming(self, today=None, days=365, limit=None):
+        today = today or timezone.localdate()
+        found = self.occurrences(today, today + datetime.timedelta(days=days))
+        return found[:limit] if limit else found
+
+    def in_region(self, region):
+        return self.filter(region=region)
+
+    def in_region_or_places(self, region):
+        """Events linked to the region or to one of its places."""
+        return self.filter(Q(region=region) | Q(place__region=region))
+
+
+class Event(Publishable):
+    class Recurrence(models.TextChoices):
+        NONE = "none", _("Once")
+        YEARLY = "yearly", _("Every year on the same date")
+
+    class Category(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        NATIONAL = "national", _("National or professional date")
+        MEMORIAL = "memorial", _("Memorial date")
+        INTERNATIONAL = "international", _("International day")
+        NAURYZ = "nauryz", _("Nauryz decade")
+        FESTIVAL = "festival", _("Festival")
+        EXHIBITION = "exhibition", _("Exhibition")
+        SPORT = "sport", _("Sport")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line for the calendar and the home page's “today” card."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(
+        _("category"), max_length=15, choices=Category.choices, db_index=True
+    )
+    start_date = models.DateField(
+        _("date"), help_text=_("For a yearly date, the first year it was marked.")
+    )
+    end_date = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("Only for events of several days.")
+    )
+    recurrence = models.CharField(
+        _("repeats"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    day_off = models.BooleanField(_("day off"), default=False)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="events",
+    )
+    place = models.ForeignKey(
+        "regions.Place", verbose_name=_("place"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="events",
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    image = models.ForeignKey(
+        Photo, verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    link = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Among events of the same day.")
+    )
+    notes = models.TextField(
+        _("editors' notes"), blank=True, help_text=_("Never shown on the site.")
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start_date", "order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="event_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:event", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day cannot come before the first.")})
+        if self.end_date and self.start_date and (self.end_date - self.start_date).days > 366:
+            raise ValidationError({"end_date": _("An event can last a year at most.")})
+        if self.place_id and self.region_id and self.place.region_id != self.region_id:
+            raise ValidationError({"place": _("This place is in another region.")})
+
+    @property
+    def yearly(self):
+        return self.recurrence == self.Recurrence.YEARLY
+
+    @property
+    def duration(self):
+        return (self.end_date - self.start_date) if self.end_date else datetime.timedelta(0)
+
+    def occurrences_between(self, start, end):
+        """This event's occurrences that touch [start, end] (inclusive)."""
+        if not self.yearly:
+            last = self.start_date + self.duration
+            if self.start_date <= end and last >= start:
+                return [Occurrence(self, self.start_date, last)]
+            return []
+        found = []
+        # An occurrence that began the year before may still run (31 December – 2 January).
+        first_year = max(self.start_date.year, start.year - 1 - self.duration.days // 365)
+        for year in range(first_year, min(end.year, MAX_YEAR) + 1):
+            begins = shift_year(self.start_date, year)
+            if begins is None:
+                continue
+            ends = begins + self.duration
+            if begins <= end and ends >= start:
+                found.append(Occurrence(self, begins, ends))
+        return found
+
+    def next_occurrence(self, today=None):
+        """The occurrence running today or the next one; for a past one-off event, itself."""
+        today = today or timezone.localdate()
+        if not self.yearly:
+            return Occurrence(self, self.start_date, self.start_date + self.duration)
+        found = self.occurrences_between(today, today + datetime.timedelta(days=366 * 4 + 1))
+        if found:
+            return found[0]
+        return Occurrence(self, self.start_date, self.start_date + self.duration)

@@ -7,6 +7,7 @@ its model here; the search runs one query per entry, whatever the amount of cont
 from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MIN_LENGTH = 2
 MAX_LENGTH = 100
@@ -15,6 +16,15 @@ LANGS = ("kk", "ru", "en")
 
 # (label, "app_label.Model", title field, summary field, extra searched fields, select_related)
 SEARCHABLE = []
+
+# articles: articles and calendar events
+SEARCHABLE += [
+    (
+        gettext_lazy("Articles"), "articles.Article", "title", "lead", ("abstract", "body"),
+        ("cover",),
+    ),
+    (gettext_lazy("Calendar"), "articles.Event", "title", "summary", ("description",), ()),
+]
 
 
 def validate(query):

@@ -23,3 +23,10 @@ class StaticPagesSitemap(I18nSitemap):
 
 # Apps add their sitemaps here.
 SITEMAPS = {"pages": StaticPagesSitemap}
+
+# articles: the article list, the calendar, every public article and event
+from articles.sitemaps import ArticleSitemap, ArticlesPagesSitemap, EventSitemap  # noqa: E402
+
+SITEMAPS.update(
+    {"articles-pages": ArticlesPagesSitemap, "articles": ArticleSitemap, "events": EventSitemap}
+)

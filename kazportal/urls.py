@@ -6,6 +6,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from articles import views as articles_views
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -17,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("calendar.ics", articles_views.calendar_ics, name="calendar_ics"),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,6 +28,14 @@ def home(request):
             },
         },
     }
+    # articles: the three newest articles and today's calendar dates (one query each, plus
+    # the articles' prefetches).
+    from articles.models import Article, Event
+
+    context["latest_articles"] = list(
+        Article.objects.published().for_list().newest_first()[:3]
+    )
+    context["today_events"] = Event.objects.published().on_day(timezone.localdate())
     return render(request, "kazportal/home.html", context)
 
 

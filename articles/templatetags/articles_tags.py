@@ -1,10 +1,67 @@
 from django import template
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Event
 
 register = template.Library()
 
+REGION_EVENTS = 6
 
-@register.inclusion_tag("articles/_region_events.html")
-def region_events(region):
-    """Upcoming calendar events in a region, for the region page (renders nothing when empty).
-    Filled in by the calendar (articles app)."""
-    return {"region": region, "occurrences": []}
+
+@register.inclusion_tag("articles/_region_events.html", takes_context=True)
+def region_events(context, region):
+    """Upcoming calendar events in a region (or at one of its places), for the region page:
+    one query; renders nothing when there are none."""
+    occurrences = []
+    if region is not None and getattr(region, "pk", None):
+        events = Event.objects.published().in_region_or_places(region)
+        occurrences = events.upcoming(timezone.localdate(), limit=REGION_EVENTS)
+    return {"region": region, "occurrences": occurrences, "request": context.get("request")}
+
+
+@register.filter
+def url_or_empty(obj):
+    """obj.get_absolute_url(), or "" while the page it points to does not exist yet."""
+    try:
+        return obj.get_absolute_url() if obj else ""
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def occurrence_dates(occurrence):
+    """“15 March 2026” or “21–23 March 2026” (in the active language's formats)."""
+    from django.utils.formats import date_format
+
+    start, end = occurrence.start, occurrence.end
+    if start == end:
+        return date_format(start, "DATE_FORMAT")
+    return _("%(start)s – %(end)s") % {
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def filter_url(context, name, value):
+    """The current page's query string with `name` set to `value` ("" removes it), page reset."""
+    request = context["request"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    if value in ("", None):
+        params.pop(name, None)
+    else:
+        params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else request.path
+
+
+@register.simple_tag
+def plain(obj, field):
+    """A translated field as plain text (with the usual fallback), for <title>, meta tags and
+    attributes where no notice can be shown."""
+    from kazportal.templatetags.kazportal import field_in_language
+
+    return field_in_language(obj, field)[0] if obj else ""

@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from js_asset import Media as NonceMedia
+
+from kazportal.admin import EditorAdmin, PublishableAdminMixin
+
+from .models import Article, Author, Byline, Event, Reference, Tag
+
+
+class CSPNonceMediaMixin:
+    """The rich-text editor loads as ES modules through an import map, which is an inline
+    <script type="importmap">: give the form media the request's CSP nonce so script-src
+    'self' + nonce lets it run (no 'unsafe-inline' needed for scripts)."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        media = context.get("media")
+        nonce = getattr(request, "csp_nonce", "")
+        if media is not None and nonce:
+            context["media"] = NonceMedia.from_media(media, nonce=str(nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ("author",)
+    fields = ("author", "order")
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 1
+    fields = ("order", "text", "url")
+
+
+@admin.register(Article)
+class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
+    slug_source = "title"
+    list_display = (
+        "title", "category", "status", "published_at", "translation_status", "updated_at"
+    )
+    list_filter = ("status", "category", "tags")
+    search_fields = (
+        "title_kk", "title_ru", "title_en", "lead_kk", "lead_ru", "lead_en", "slug", "doi"
+    )
+    date_hierarchy = "published_at"
+    ordering = ("-published_at",)
+    autocomplete_fields = ("cover", "tags", "related")
+    inlines = (BylineInline, ReferenceInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "category", "lead", "cover")}),
+        (_("Text"), {"fields": ("abstract", "body")}),
+        (_("Keywords and related articles"), {"fields": ("tags", "related")}),
+        (
+            _("Source and article history"),
+            {
+                "fields": (
+                    "source", "source_url", "doi", "received_on", "accepted_on",
+                    "first_published_on",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": ("status", "published_at")}),
+    )
+
+
+@admin.register(Author)
+class AuthorAdmin(EditorAdmin):
+    list_display = ("name", "affiliation", "translation_status")
+    search_fields = (
+        "name_kk", "name_ru", "name_en", "affiliation_kk", "affiliation_ru", "affiliation_en"
+    )
+    ordering = ("name_kk",)
+
+
+@admin.register(Tag)
+class TagAdmin(EditorAdmin):
+    slug_source = "name"
+    list_display = ("name", "slug", "translation_status")
+    search_fields = ("name_kk", "name_ru", "name_en", "slug")
+    ordering = ("slug",)
+
+
+@admin.register(Event)
+class EventAdmin(PublishableAdminMixin, EditorAdmin):
+    slug_source = "title"
+    list_display = (
+        "title", "start_date", "end_date", "recurrence", "category", "region", "status",
+        "translation_status",
+    )
+    list_filter = ("status", "category", "recurrence", "region")
+    search_fields = (
+        "title_kk", "title_ru", "title_en", "summary_kk", "summary_ru", "summary_en", "slug",
+        "notes",
+    )
+    date_hierarchy = "start_date"
+    ordering = ("start_date", "order")
+    autocomplete_fields = ("image",)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "category", "summary", "description", "image")}),
+        (
+            _("Dates"),
+            {"fields": ("start_date", "end_date", "recurrence", "day_off", "order")},
+        ),
+        (_("Where"), {"fields": ("region", "place", "venue", "link")}),
+        (_("Publication"), {"fields": ("status", "published_at", "notes")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region")
+

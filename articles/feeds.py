@@ -1,0 +1,67 @@
+"""RSS 2.0 and Atom feeds of the newest articles, one per language (the URL prefix)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from kazportal.templatetags.kazportal import field_in_language
+
+from .models import Article
+
+FEED_SIZE = 20
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def title(self):
+        return _("%(site)s: articles") % {"site": settings.SITE_NAME}
+
+    def description(self):
+        return _("News, analysis and research on the culture of Kazakhstan.")
+
+    subtitle = description
+
+    def link(self):
+        return reverse("articles:index")
+
+    def feed_url(self):
+        return reverse("articles:feed")
+
+    def items(self):
+        return list(Article.objects.published().for_list().newest_first()[:FEED_SIZE])
+
+    def item_title(self, item):
+        return field_in_language(item, "title")[0]
+
+    def item_description(self, item):
+        return field_in_language(item, "lead")[0] or field_in_language(item, "abstract")[0]
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"article-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return ", ".join(field_in_language(a, "name")[0] for a in item.ordered_authors()) or None
+
+    def item_categories(self, item):
+        return [field_in_language(tag, "name")[0] for tag in item.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def feed_url(self):
+        return reverse("articles:atom")

@@ -1,0 +1,62 @@
+"""iCalendar (RFC 5545) export of the public calendar, made with the `icalendar` package."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from kazportal.templatetags.kazportal import field_in_language
+
+
+def _text(obj, field):
+    return field_in_language(obj, field)[0]
+
+
+def build_calendar(events, request, name=None):
+    cal = Calendar()
+    cal.add("prodid", f"-//{settings.SITE_NAME}//Calendar//{request.LANGUAGE_CODE.upper()}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name or _("Kazakhstan: national dates and events"))
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    host = request.get_host().split(":")[0]
+    for event in events:
+        cal.add_component(build_event(event, request, host))
+    return cal
+
+
+def build_event(event, request, host):
+    vevent = VEvent()
+    vevent.add("uid", f"event-{event.pk}@{host}")
+    stamp = event.updated_at or timezone.now()
+    vevent.add("dtstamp", stamp.astimezone(datetime.UTC))
+    vevent.add("last-modified", stamp.astimezone(datetime.UTC))
+    vevent.add("dtstart", event.start_date)
+    # DTEND of an all-day event is the day after the last one (exclusive).
+    vevent.add("dtend", event.start_date + event.duration + datetime.timedelta(days=1))
+    if event.yearly:
+        vevent.add("rrule", {"freq": "yearly"})
+    vevent.add("summary", _text(event, "title"))
+    description = _text(event, "summary") or _text(event, "description")
+    if description:
+        vevent.add("description", description)
+    location = ", ".join(
+        part
+        for part in (
+            _text(event, "venue"),
+            _text(event.place, "name") if event.place_id else "",
+            _text(event.region, "name") if event.region_id else "",
+        )
+        if part
+    )
+    if location:
+        vevent.add("location", location)
+    vevent.add("categories", [str(event.get_category_display())])
+    vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
+    vevent.add("transp", "TRANSPARENT")
+    vevent.add("class", "PUBLIC")
+    return vevent
