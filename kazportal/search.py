@@ -17,6 +17,11 @@ LANGS = ("kk", "ru", "en")
 # (label, "app_label.Model", title field, summary field, extra searched fields, select_related)
 SEARCHABLE = []
 
+# regions: regions and cities, places to visit
+from regions.search import SEARCHABLE as REGIONS_SEARCHABLE  # noqa: E402
+
+SEARCHABLE += REGIONS_SEARCHABLE
+
 # articles: articles and calendar events
 SEARCHABLE += [
     (

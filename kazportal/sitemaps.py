@@ -24,6 +24,13 @@ class StaticPagesSitemap(I18nSitemap):
 # Apps add their sitemaps here.
 SITEMAPS = {"pages": StaticPagesSitemap}
 
+# regions: the map page, every public region and place
+from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap  # noqa: E402
+
+SITEMAPS.update(
+    {"regions-index": RegionsIndexSitemap, "regions": RegionSitemap, "places": PlaceSitemap}
+)
+
 # articles: the article list, the calendar, every public article and event
 from articles.sitemaps import ArticleSitemap, ArticlesPagesSitemap, EventSitemap  # noqa: E402
 

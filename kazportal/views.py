@@ -36,6 +36,12 @@ def home(request):
         Article.objects.published().for_list().newest_first()[:3]
     )
     context["today_events"] = Event.objects.published().on_day(timezone.localdate())
+    # regions: six region cards (one query).
+    from regions.models import Region
+
+    context["home_regions"] = list(
+        Region.objects.published().select_related("cover").with_place_counts()[:6]
+    )
     return render(request, "kazportal/home.html", context)
 
 

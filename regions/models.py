@@ -1,8 +1,37 @@
+import nh3
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kazportal.models import Photo, Publishable, PublishableQuerySet
+
+LANGS = ("kk", "ru", "en")
+
+# Region and place bodies are short rich texts: paragraphs, sub-headings, lists and links.
+BODY_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
+BODY_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "*": {"lang"}}
+
+
+def clean_body(html):
+    """Keep only the allowed tags of a body text (no scripts, styles or event handlers)."""
+    if not html:
+        return html
+    return nh3.clean(
+        html,
+        tags=BODY_TAGS,
+        attributes=BODY_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+def _clean_bodies(obj):
+    for lang in LANGS:
+        field = f"body_{lang}"
+        setattr(obj, field, clean_body(getattr(obj, field, "")))
 
 
 class RegionQuerySet(PublishableQuerySet):
@@ -11,6 +40,19 @@ class RegionQuerySet(PublishableQuerySet):
 
     def cities(self):
         return self.filter(kind=Region.Kind.CITY)
+
+    def with_place_counts(self):
+        """Each region with `place_count`: how many of its places the public can see."""
+        return self.annotate(
+            place_count=Count(
+                "places",
+                filter=Q(
+                    places__status=Publishable.Status.PUBLISHED,
+                    places__published_at__lte=timezone.now(),
+                ),
+                distinct=True,
+            )
+        )
 
 
 class Region(Publishable):
@@ -21,20 +63,40 @@ class Region(Publishable):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGION)
     name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("The label on the map, e.g. “Abai” for “Abai Region”. Empty: the name."),
+    )
     centre = models.CharField(_("administrative centre"), max_length=120, blank=True)
     area_km2 = models.PositiveIntegerField(_("area, km²"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1897), MaxValueValidator(2100)],
+        help_text=_("The year of the official figure."),
+    )
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("HTML: paragraphs, lists, links."))
     cover = models.ForeignKey(
-        Photo, verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL,
+        Photo,
+        verbose_name=_("cover"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     neighbours = models.ManyToManyField("self", verbose_name=_("neighbours"), blank=True)
     # Position on the project's tile-grid map of Kazakhstan (column, row).
-    map_col = models.PositiveSmallIntegerField(_("map column"), default=0)
-    map_row = models.PositiveSmallIntegerField(_("map row"), default=0)
+    map_col = models.PositiveSmallIntegerField(
+        _("map column"), default=0, validators=[MaxValueValidator(6)]
+    )
+    map_row = models.PositiveSmallIntegerField(
+        _("map row"), default=0, validators=[MaxValueValidator(4)]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = RegionQuerySet.as_manager()
@@ -47,13 +109,30 @@ class Region(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        _clean_bodies(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("regions:region", kwargs={"slug": self.slug})
+
+    @property
+    def is_city(self):
+        return self.kind == self.Kind.CITY
 
 
 class PlaceQuerySet(PublishableQuerySet):
     def in_region(self, region):
         return self.filter(region=region)
+
+    def published(self):
+        """Published places of published regions."""
+        now = timezone.now()
+        return (
+            super()
+            .published()
+            .filter(region__status=Publishable.Status.PUBLISHED, region__published_at__lte=now)
+        )
 
 
 class Place(Publishable):
@@ -73,15 +152,33 @@ class Place(Publishable):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NATURE)
     name = models.CharField(_("name"), max_length=160)
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("HTML: paragraphs, lists, links."))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     season = models.CharField(_("best season"), max_length=200, blank=True)
     hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     getting_there = models.TextField(_("how to get there"), blank=True)
     fee = models.CharField(_("entrance fee"), max_length=200, blank=True)
     cover = models.ForeignKey(
-        Photo, verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL,
+        Photo,
+        verbose_name=_("cover"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     gallery = models.ManyToManyField(
@@ -102,18 +199,37 @@ class Place(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        _clean_bodies(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse(
-            "regions:place", kwargs={"region": self.region.slug, "slug": self.slug}
-        )
+        return reverse("regions:place", kwargs={"region": self.region.slug, "slug": self.slug})
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def osm_url(self):
+        """The place on openstreetmap.org (a link the visitor follows; nothing is loaded)."""
+        if not self.has_coordinates:
+            return ""
+        lat, lon = f"{self.latitude:.5f}", f"{self.longitude:.5f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
 
 
 class PlacePhoto(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="place_photos")
-    photo = models.ForeignKey(Photo, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="+")
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="+"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("gallery photo")
         verbose_name_plural = _("gallery")
+
+    def __str__(self):
+        return str(self.photo)

@@ -5,7 +5,7 @@ from .models import Place, Region
 
 @register(Region)
 class RegionTranslationOptions(TranslationOptions):
-    fields = ("name", "centre", "summary", "body")
+    fields = ("name", "short_name", "centre", "summary", "body")
     required_languages = ("kk",)
 
 

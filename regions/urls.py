@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "regions"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.region_detail, name="region"),
+    path("<slug:region>/<slug:slug>/", views.place_detail, name="place"),
+]

@@ -1,0 +1,120 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from kazportal.admin import EditorAdmin, PublishableAdminMixin
+from kazportal.text import latin_slug
+
+from .models import Place, PlacePhoto, Region
+
+NAME_FIELDS = ("name_kk", "name_ru", "name_en")
+
+
+class PlaceInline(admin.TabularInline):
+    """The region's places, read-only, with links to edit them."""
+
+    model = Place
+    fields = ("name", "kind", "status")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("places in this region")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(PublishableAdminMixin, EditorAdmin):
+    slug_source = "name"
+    list_display = (
+        "name",
+        "kind",
+        "centre",
+        "map_col",
+        "map_row",
+        "order",
+        "status",
+        "translation_status",
+    )
+    list_display_links = ("name",)
+    list_editable = ("map_col", "map_row", "order")
+    list_filter = ("kind", "status")
+    search_fields = (
+        *NAME_FIELDS,
+        "centre_kk",
+        "centre_ru",
+        "centre_en",
+        "short_name_kk",
+        "short_name_ru",
+        "short_name_en",
+        "slug",
+    )
+    ordering = ("order", "slug")
+    autocomplete_fields = ("cover",)
+    filter_horizontal = ("neighbours",)
+    inlines = [PlaceInline]
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "centre")}),
+        (_("Facts"), {"fields": ("area_km2", "population", "population_year", "neighbours")}),
+        (_("Text"), {"fields": ("summary", "body", "cover")}),
+        (
+            _("Map and order"),
+            {
+                "fields": ("map_col", "map_row", "order"),
+                "description": _(
+                    "Column 0–6 from west to east and row 0–4 from north to south on the "
+                    "tile map of the regions page."
+                ),
+            },
+        ),
+        (_("Publishing"), {"fields": ("status", "published_at")}),
+    )
+
+
+class PlacePhotoInline(admin.TabularInline):
+    model = PlacePhoto
+    fields = ("photo", "order")
+    autocomplete_fields = ("photo",)
+    extra = 1
+    ordering = ("order", "pk")
+
+
+@admin.register(Place)
+class PlaceAdmin(PublishableAdminMixin, EditorAdmin):
+    slug_source = "name"
+    list_display = ("name", "region", "kind", "status", "translation_status")
+    list_filter = ("kind", "region", "status")
+    list_select_related = ("region",)
+    search_fields = (
+        *NAME_FIELDS,
+        "summary_kk",
+        "summary_ru",
+        "summary_en",
+        "region__name_kk",
+        "region__name_ru",
+        "region__name_en",
+        "slug",
+    )
+    ordering = ("region__order", "order", "slug")
+    autocomplete_fields = ("region", "cover")
+    inlines = [PlacePhotoInline]
+    fieldsets = (
+        (None, {"fields": ("region", "name", "slug", "kind", "order")}),
+        (_("Text"), {"fields": ("summary", "body", "cover")}),
+        (_("Location"), {"fields": ("latitude", "longitude")}),
+        (_("Visiting information"), {"fields": ("season", "hours", "fee", "getting_there")}),
+        (_("Publishing"), {"fields": ("status", "published_at")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        """A slug made from the name is made unique within the region (…-2, …-3)."""
+        if not obj.slug:
+            base = latin_slug(obj.name_kk or obj.name_ru or obj.name_en or "") or "place"
+            slug, n = base, 1
+            taken = Place.objects.filter(region_id=obj.region_id).exclude(pk=obj.pk)
+            while taken.filter(slug=slug).exists():
+                n += 1
+                slug = f"{base[:75]}-{n}"
+            obj.slug = slug
+        super().save_model(request, obj, form, change)
