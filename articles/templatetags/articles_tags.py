@@ -16,7 +16,7 @@ def region_events(context, region):
     one query; renders nothing when there are none."""
     occurrences = []
     if region is not None and getattr(region, "pk", None):
-        events = Event.objects.published().in_region_or_places(region)
+        events = Event.objects.published().in_region_or_places(region).select_related("region")
         occurrences = events.upcoming(timezone.localdate(), limit=REGION_EVENTS)
     return {"region": region, "occurrences": occurrences, "request": context.get("request")}
 
