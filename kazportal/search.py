@@ -15,7 +15,16 @@ PER_GROUP = 10
 LANGS = ("kk", "ru", "en")
 
 # (label, "app_label.Model", title field, summary field, extra searched fields, select_related)
-SEARCHABLE = []
+SEARCHABLE = [
+    (
+        gettext_lazy("Heritage"),
+        "heritage.Item",
+        "title",
+        "summary",
+        ("body", "period", "location", "director", "achievements"),
+        ("section",),
+    ),
+]
 
 # regions: regions and cities, places to visit
 from regions.search import SEARCHABLE as REGIONS_SEARCHABLE  # noqa: E402

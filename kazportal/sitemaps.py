@@ -24,6 +24,11 @@ class StaticPagesSitemap(I18nSitemap):
 # Apps add their sitemaps here.
 SITEMAPS = {"pages": StaticPagesSitemap}
 
+from heritage.sitemaps import HeritageItemSitemap, HeritageSectionSitemap  # noqa: E402
+
+SITEMAPS["heritage-sections"] = HeritageSectionSitemap
+SITEMAPS["heritage-items"] = HeritageItemSitemap
+
 # regions: the map page, every public region and place
 from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap  # noqa: E402
 

@@ -42,6 +42,9 @@ def home(request):
     context["home_regions"] = list(
         Region.objects.published().select_related("cover").with_place_counts()[:6]
     )
+    from heritage.models import Section as HeritageSection
+
+    context["heritage_sections"] = list(HeritageSection.objects.with_item_counts())
     return render(request, "kazportal/home.html", context)
 
 

@@ -1,0 +1,145 @@
+"""Heritage admin: the eight sections (texts and covers only: their number is fixed) and one item
+list per section, each showing only the facts of its kind."""
+
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
+
+from kazportal.admin import LANGS, EditorAdmin, PublishableAdminMixin
+from kazportal.text import latin_slug
+
+from .models import FACT_FIELDS, KIND_PROXIES, Document, Item, ItemPhoto, Kind, Section
+
+
+@admin.register(Section)
+class SectionAdmin(EditorAdmin):
+    list_display = ("title", "kind", "order", "items_link", "translation_status")
+    list_editable = ("order",)
+    search_fields = ("title_kk", "title_ru", "title_en")
+    fields = ("title", "slug", "card_text", "intro", "cover", "order")
+    readonly_fields = ("slug",)
+    autocomplete_fields = ("cover",)
+    ordering = ("order",)
+
+    def has_add_permission(self, request):
+        return False  # the eight sections come from a data migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Items"))
+    def items_link(self, obj):
+        proxy = KIND_PROXIES.get(obj.kind)
+        if proxy is None:
+            return "—"
+        url = reverse(f"admin:heritage_{proxy._meta.model_name}_changelist")
+        return format_html('<a href="{}">{}</a>', url, _("Edit the items"))
+
+
+class ItemPhotoInline(admin.TabularInline):
+    model = ItemPhoto
+    extra = 0
+    autocomplete_fields = ("photo",)
+    fields = ("photo", "order")
+
+
+class DocumentInline(TranslationTabularInline):
+    model = Document
+    extra = 0
+    fields = ("title", "file", "order", "content_type", "size")
+    readonly_fields = ("content_type", "size")
+
+
+FACT_FIELDSET_TITLES = {
+    Kind.CUSTOMS: _("When"),
+    Kind.ABOUT: _("When"),
+    Kind.HISTORY: _("When"),
+    Kind.UNESCO: _("World Heritage facts"),
+    Kind.MUSEUMS: _("Visiting"),
+    Kind.GOLDEN_FUND: _("Life and work"),
+    Kind.CINEMA: _("The film"),
+    Kind.ARCHIVES: _("Date of the documents"),
+}
+
+
+class KindItemForm(forms.ModelForm):
+    """Checks the slug against the section's other items (the section is not on the form, so
+    Django's own check of the unique constraint would skip it)."""
+
+    kind = None
+
+    def clean(self):
+        cleaned = super().clean()
+        titles = [cleaned.get(f"title_{code}") for code in LANGS]
+        slug = cleaned.get("slug") or latin_slug(next((t for t in titles if t), ""))
+        taken = Item.objects.filter(section__kind=self.kind, slug=slug)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if slug and taken.exists():
+            self.add_error("slug", _("Another item of this section already has this slug."))
+        return cleaned
+
+
+class KindItemAdmin(PublishableAdminMixin, EditorAdmin):
+    """Base admin of one section's items; `kind` is set by each subclass below."""
+
+    kind = None
+    slug_source = "title"
+    list_display = ("title", "status", "published_at", "order", "translation_status")
+    list_filter = ("status", "regions")
+    list_editable = ("order",)
+    search_fields = (
+        "title_kk",
+        "title_ru",
+        "title_en",
+        "summary_kk",
+        "summary_ru",
+        "summary_en",
+        "slug",
+    )
+    ordering = ("order", "slug")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("cover",)
+    filter_horizontal = ("regions", "places", "related")
+    inlines = [ItemPhotoInline]
+    view_on_site = True
+    form = KindItemForm
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ("title", "slug", "summary", "body", "cover")}),
+            (FACT_FIELDSET_TITLES[self.kind], {"fields": FACT_FIELDS[self.kind]}),
+            (_("Links"), {"fields": ("regions", "places", "related")}),
+            (_("Publication"), {"fields": ("status", "published_at", "order")}),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"kind": self.kind})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(section__kind=self.kind)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            kwargs["queryset"] = Item.objects.select_related("section").order_by(
+                "section__order", "order", "slug"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not obj.section_id:
+            obj.section = Section.objects.get(kind=self.kind)
+        super().save_model(request, obj, form, change)
+
+
+class ArchiveItemAdmin(KindItemAdmin):
+    inlines = [DocumentInline, ItemPhotoInline]
+
+
+for _kind, _proxy in KIND_PROXIES.items():
+    _base = ArchiveItemAdmin if _kind == Kind.ARCHIVES else KindItemAdmin
+    admin.site.register(_proxy, type(f"{_proxy.__name__}Admin", (_base,), {"kind": _kind}))
