@@ -313,7 +313,7 @@ class EventQuerySet(PublishableQuerySet):
         found = []
         for event in self.overlapping(start, end):
             found.extend(event.occurrences_between(start, end))
-        found.sort(key=lambda o: (o.start, o.end, o.event.order, o.event.title))
+        found.sort(key=lambda o: (o.start, o.event.order, o.end, o.event.title))
         return found
 
     def on_day(self, day):
