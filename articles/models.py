@@ -23,15 +23,22 @@ from .sanitize import clean_html, editor_extensions
 LANGS = ("kk", "ru", "en")
 WORDS_PER_MINUTE = 200
 
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-validate_doi = RegexValidator(
-    DOI_PATTERN, _("Enter a DOI such as 10.5281/zenodo.17544335 (without https://doi.org/).")
-)
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 DOI_PREFIXES = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
 def normalize_doi(value):
     return DOI_PREFIXES.sub("", (value or "").strip())
+
+
+def validate_doi(value):
+    """A DOI such as 10.5281/zenodo.17544335; a pasted https://doi.org/… link is accepted too
+    (save() keeps the bare DOI)."""
+    if value and not DOI_PATTERN.match(normalize_doi(value)):
+        raise ValidationError(
+            _("Enter a DOI such as 10.5281/zenodo.17544335 (without https://doi.org/)."),
+            code="invalid_doi",
+        )
 
 
 class Tag(models.Model):
@@ -185,13 +192,17 @@ class Article(Publishable):
 
     def clean(self):
         super().clean()
+        errors = {}
         self.doi = normalize_doi(self.doi)
         if self.doi:
-            validate_doi(self.doi)
+            try:
+                validate_doi(self.doi)
+            except ValidationError as error:
+                errors["doi"] = error.messages
         if self.received_on and self.accepted_on and self.accepted_on < self.received_on:
-            raise ValidationError(
-                {"accepted_on": _("An article cannot be accepted before it was received.")}
-            )
+            errors["accepted_on"] = _("An article cannot be accepted before it was received.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         # Sanitize every language's body, however it arrives (admin, fixtures, shell).

@@ -66,6 +66,9 @@ def editor_extensions():
         "HardBreak": True,
         "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
         "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
         "History": True,
         "HTML": True,
     }

@@ -180,3 +180,11 @@ def test_every_language_body_is_sanitized_on_save():
     assert article.body_kk == "<p>Сәлем</p>"
     assert "javascript" not in article.body_ru
     assert article.body_en == "<p>fine</p>"
+
+
+def test_a_pasted_doi_link_passes_validation_and_is_stored_bare():
+    article = ArticleFactory.build(slug="doi-link", doi="https://doi.org/10.5281/zenodo.1")
+    article.full_clean()
+    article.save()
+    article.refresh_from_db()
+    assert article.doi == "10.5281/zenodo.1"
