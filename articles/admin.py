@@ -43,11 +43,23 @@ class ReferenceInline(admin.TabularInline):
 class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
     slug_source = "title"
     list_display = (
-        "title", "category", "status", "published_at", "translation_status", "updated_at"
+        "title",
+        "category",
+        "status",
+        "published_at",
+        "translation_status",
+        "updated_at",
     )
     list_filter = ("status", "category", "tags")
     search_fields = (
-        "title_kk", "title_ru", "title_en", "lead_kk", "lead_ru", "lead_en", "slug", "doi"
+        "title_kk",
+        "title_ru",
+        "title_en",
+        "lead_kk",
+        "lead_ru",
+        "lead_en",
+        "slug",
+        "doi",
     )
     date_hierarchy = "published_at"
     ordering = ("-published_at",)
@@ -61,7 +73,11 @@ class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
             _("Source and article history"),
             {
                 "fields": (
-                    "source", "source_url", "doi", "received_on", "accepted_on",
+                    "source",
+                    "source_url",
+                    "doi",
+                    "received_on",
+                    "accepted_on",
                     "first_published_on",
                 )
             },
@@ -74,7 +90,12 @@ class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
 class AuthorAdmin(EditorAdmin):
     list_display = ("name", "affiliation", "translation_status")
     search_fields = (
-        "name_kk", "name_ru", "name_en", "affiliation_kk", "affiliation_ru", "affiliation_en"
+        "name_kk",
+        "name_ru",
+        "name_en",
+        "affiliation_kk",
+        "affiliation_ru",
+        "affiliation_en",
     )
     ordering = ("name_kk",)
 
@@ -91,12 +112,24 @@ class TagAdmin(EditorAdmin):
 class EventAdmin(PublishableAdminMixin, EditorAdmin):
     slug_source = "title"
     list_display = (
-        "title", "start_date", "end_date", "recurrence", "category", "region", "status",
+        "title",
+        "start_date",
+        "end_date",
+        "recurrence",
+        "category",
+        "region",
+        "status",
         "translation_status",
     )
     list_filter = ("status", "category", "recurrence", "region")
     search_fields = (
-        "title_kk", "title_ru", "title_en", "summary_kk", "summary_ru", "summary_en", "slug",
+        "title_kk",
+        "title_ru",
+        "title_en",
+        "summary_kk",
+        "summary_ru",
+        "summary_en",
+        "slug",
         "notes",
     )
     date_hierarchy = "start_date"
@@ -114,4 +147,3 @@ class EventAdmin(PublishableAdminMixin, EditorAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region")
-

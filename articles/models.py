@@ -68,9 +68,7 @@ class Author(models.Model):
         _("ORCID iD"),
         max_length=19,
         blank=True,
-        validators=[
-            RegexValidator(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", _("Enter an ORCID iD."))
-        ],
+        validators=[RegexValidator(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", _("Enter an ORCID iD."))],
     )
 
     class Meta:
@@ -127,7 +125,10 @@ class Article(Publishable):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     category = models.CharField(
-        _("category"), max_length=10, choices=Category.choices, default=Category.NEWS,
+        _("category"),
+        max_length=10,
+        choices=Category.choices,
+        default=Category.NEWS,
         db_index=True,
     )
     title = models.CharField(_("title"), max_length=250)
@@ -157,7 +158,10 @@ class Article(Publishable):
     )
     source_url = models.URLField(_("source link"), blank=True)
     doi = models.CharField(
-        _("DOI"), max_length=200, blank=True, validators=[validate_doi],
+        _("DOI"),
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
         help_text=_("For example 10.5281/zenodo.17544335."),
     )
     received_on = models.DateField(_("received"), null=True, blank=True)
@@ -169,11 +173,18 @@ class Article(Publishable):
         help_text=_("When the source published it; the portal's own date is the publication time."),
     )
     cover = models.ForeignKey(
-        Photo, verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL,
+        Photo,
+        verbose_name=_("cover"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     related = models.ManyToManyField(
-        "self", verbose_name=_("related articles"), symmetrical=False, blank=True,
+        "self",
+        verbose_name=_("related articles"),
+        symmetrical=False,
+        blank=True,
         help_text=_("Shown first; articles sharing keywords are added after them."),
     )
 
@@ -240,9 +251,7 @@ class Byline(models.Model):
         verbose_name = _("author of the article")
         verbose_name_plural = _("authors of the article")
         ordering = ["order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="unique_byline")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
 
     def __str__(self):
         return str(self.author)
@@ -381,16 +390,28 @@ class Event(Publishable):
     )
     day_off = models.BooleanField(_("day off"), default=False)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="events",
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
     place = models.ForeignKey(
-        "regions.Place", verbose_name=_("place"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="events",
+        "regions.Place",
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     image = models.ForeignKey(
-        Photo, verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
+        Photo,
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     link = models.URLField(_("link"), blank=True)

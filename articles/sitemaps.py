@@ -21,8 +21,10 @@ class ArticleSitemap(I18nSitemap):
     priority = 0.7
 
     def items(self):
-        return Article.objects.published().order_by("-published_at").only(
-            "slug", "updated_at", "published_at"
+        return (
+            Article.objects.published()
+            .order_by("-published_at")
+            .only("slug", "updated_at", "published_at")
         )
 
     def lastmod(self, item):

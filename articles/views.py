@@ -89,9 +89,7 @@ def article_detail(request, slug):
         Article.objects.visible_to(request.user)
         .select_related("cover")
         .prefetch_related(
-            Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("order")
-            ),
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order")),
             "tags",
             "references",
             Prefetch(
@@ -228,9 +226,7 @@ def calendar_filters(request):
 
 
 def month_link(day, query):
-    url = reverse(
-        "articles:month", kwargs={"year": f"{day.year:04d}", "month": f"{day.month:02d}"}
-    )
+    url = reverse("articles:month", kwargs={"year": f"{day.year:04d}", "month": f"{day.month:02d}"})
     return f"{url}?{query}" if query else url
 
 

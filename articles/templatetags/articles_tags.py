@@ -38,8 +38,10 @@ def occurrence_dates(occurrence):
     start, end = occurrence.start, occurrence.end
     if start == end:
         return date_format(start, "DATE_FORMAT")
+    # Within one year the first date needs no year: “21 March – 23 March 2027”.
+    first = "MONTH_DAY_FORMAT" if start.year == end.year else "DATE_FORMAT"
     return _("%(start)s – %(end)s") % {
-        "start": date_format(start, "DATE_FORMAT"),
+        "start": date_format(start, first),
         "end": date_format(end, "DATE_FORMAT"),
     }
 

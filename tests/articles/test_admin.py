@@ -24,20 +24,27 @@ def test_article_admin_pages_load_with_the_editor_under_csp(admin_client):
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     # the editor's import map is inline: it must carry the request's nonce
     assert re.search(rf'<script type="importmap" nonce="{nonce}">', html)
-    assert 'data-django-prose-editor-configurable' in html
+    assert "data-django-prose-editor-configurable" in html
     assert html.count("django_prose_editor/editor.js") >= 1
 
 
 def test_admin_save_sanitizes_hostile_html_in_every_language(admin_client):
     data = {
-        "title_kk": "Сынақ", "title_ru": "Тест", "title_en": "Test", "slug": "hostile",
-        "category": "news", "status": "published", "published_at_0": "2026-11-01",
+        "title_kk": "Сынақ",
+        "title_ru": "Тест",
+        "title_en": "Test",
+        "slug": "hostile",
+        "category": "news",
+        "status": "published",
+        "published_at_0": "2026-11-01",
         "published_at_1": "10:00:00",
         "body_kk": '<p onclick="x()">Сәлем</p><script>alert(1)</script>',
         "body_ru": '<a href="javascript:alert(1)">ссылка</a>',
         "body_en": '<p>Hi</p><img src=x onerror=alert(1)><iframe src="//evil"></iframe>',
-        "bylines-TOTAL_FORMS": "0", "bylines-INITIAL_FORMS": "0",
-        "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -49,11 +56,19 @@ def test_admin_save_sanitizes_hostile_html_in_every_language(admin_client):
 
 def test_admin_rejects_a_bad_doi_and_reversed_dates(admin_client):
     data = {
-        "title_kk": "Сынақ", "slug": "bad-doi", "category": "research", "status": "draft",
-        "published_at_0": "2026-11-01", "published_at_1": "10:00:00", "doi": "doi is 12345",
-        "received_on": "2025-08-04", "accepted_on": "2025-01-01",
-        "bylines-TOTAL_FORMS": "0", "bylines-INITIAL_FORMS": "0",
-        "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
+        "title_kk": "Сынақ",
+        "slug": "bad-doi",
+        "category": "research",
+        "status": "draft",
+        "published_at_0": "2026-11-01",
+        "published_at_1": "10:00:00",
+        "doi": "doi is 12345",
+        "received_on": "2025-08-04",
+        "accepted_on": "2025-01-01",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
@@ -73,9 +88,15 @@ def test_event_admin_pages_and_view_on_site(admin_client):
 
 def test_event_admin_rejects_end_before_start(admin_client):
     data = {
-        "title_kk": "Іс-шара", "slug": "bad-dates", "category": "festival",
-        "start_date": "2027-05-02", "end_date": "2027-05-01", "recurrence": "none",
-        "status": "draft", "published_at_0": "2026-11-01", "published_at_1": "10:00:00",
+        "title_kk": "Іс-шара",
+        "slug": "bad-dates",
+        "category": "festival",
+        "start_date": "2027-05-02",
+        "end_date": "2027-05-01",
+        "recurrence": "none",
+        "status": "draft",
+        "published_at_0": "2026-11-01",
+        "published_at_1": "10:00:00",
         "order": "0",
     }
     response = admin_client.post(reverse("admin:articles_event_add"), data)

@@ -139,7 +139,7 @@ def test_related_articles_by_shared_keywords():
 # --- sanitizer ----------------------------------------------------------------------------------
 
 HOSTILE = [
-    ('<p>Hi<script>alert(1)</script></p>', "<p>Hi</p>"),
+    ("<p>Hi<script>alert(1)</script></p>", "<p>Hi</p>"),
     ('<img src=x onerror="alert(1)">', ""),
     ('<p onclick="steal()">Text</p>', "<p>Text</p>"),
     ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
@@ -147,10 +147,10 @@ HOSTILE = [
     ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', '<a rel="noopener noreferrer">x</a>'),
     ('<iframe src="https://evil.example"></iframe><p>ok</p>', "<p>ok</p>"),
     ('<style>body{display:none}</style><p style="color:red">ok</p>', "<p>ok</p>"),
-    ('<svg><script>alert(1)</script></svg>', ""),
+    ("<svg><script>alert(1)</script></svg>", ""),
     ('<form action="/x"><input name="a"></form>', ""),
-    ('<p>a<!-- comment --></p>', "<p>a</p>"),
-    ('<p></p>', ""),
+    ("<p>a<!-- comment --></p>", "<p>a</p>"),
+    ("<p></p>", ""),
 ]
 
 

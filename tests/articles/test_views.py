@@ -84,8 +84,13 @@ def test_list_filters_by_category_tag_and_year(client):
 
 @pytest.mark.parametrize(
     "query,status",
-    [("?page=99", 404), ("?page=abc", 404), ("?category=gossip", 400), ("?year=20x5", 400),
-     ("?year=99999", 400)],
+    [
+        ("?page=99", 404),
+        ("?page=abc", 404),
+        ("?category=gossip", 400),
+        ("?year=20x5", 400),
+        ("?year=99999", 400),
+    ],
 )
 def test_list_bad_input_is_a_translated_4xx(client, query, status):
     ArticleFactory()
@@ -222,12 +227,19 @@ def test_atom_feed_is_valid_xml(client):
 
 def test_march_shows_the_nauryz_decade_with_charity_day(client):
     EventFactory(
-        slug="charity-day", title_en="Charity Day", start_date=D(2024, 3, 15),
-        recurrence="yearly", category="nauryz",
+        slug="charity-day",
+        title_en="Charity Day",
+        start_date=D(2024, 3, 15),
+        recurrence="yearly",
+        category="nauryz",
     )
     EventFactory(
-        slug="nauryz", title_en="Nauryz", start_date=D(2024, 3, 21), end_date=D(2024, 3, 23),
-        recurrence="yearly", category="holiday",
+        slug="nauryz",
+        title_en="Nauryz",
+        start_date=D(2024, 3, 21),
+        end_date=D(2024, 3, 23),
+        recurrence="yearly",
+        category="holiday",
     )
     html = client.get(url("month", year="2027", month="03")).content.decode()
     assert "<h1>March 2027</h1>" in html
@@ -270,8 +282,12 @@ def test_month_runs_a_fixed_number_of_queries(client, django_assert_max_num_quer
 
 def test_month_filters_by_category_and_region(client):
     region = RegionFactory(slug="turkistan")
-    EventFactory(slug="a", title_en="Festival in Turkistan", region=region, start_date=D(2027, 3, 5))
-    EventFactory(slug="b", title_en="Holiday everywhere", category="holiday", start_date=D(2027, 3, 8))
+    EventFactory(
+        slug="a", title_en="Festival in Turkistan", region=region, start_date=D(2027, 3, 5)
+    )
+    EventFactory(
+        slug="b", title_en="Holiday everywhere", category="holiday", start_date=D(2027, 3, 8)
+    )
     html = client.get(url("month", year="2027", month="03") + "?region=turkistan").content.decode()
     assert "Festival in Turkistan" in html and "Holiday everywhere" not in html
     html = client.get(url("month", year="2027", month="03") + "?category=holiday").content.decode()
@@ -301,10 +317,11 @@ def test_calendar_bad_input(client, path, status):
 
 def test_day_page_lists_the_day_and_runs_fixed_queries(client, django_assert_max_num_queries):
     region = RegionFactory()
-    for n in range(20):
+    for _n in range(20):
         EventFactory(start_date=D(2000, 3, 15), recurrence="yearly", region=region)
-    EventFactory(slug="charity", title_en="Charity Day", start_date=D(2024, 3, 15),
-                 recurrence="yearly")
+    EventFactory(
+        slug="charity", title_en="Charity Day", start_date=D(2024, 3, 15), recurrence="yearly"
+    )
     with django_assert_max_num_queries(2):
         response = client.get(url("day", year="2028", month="03", day="15"))
     html = response.content.decode()
@@ -316,8 +333,13 @@ def test_day_page_lists_the_day_and_runs_fixed_queries(client, django_assert_max
 def test_event_page_with_json_ld(client, django_assert_max_num_queries):
     region = RegionFactory(slug="astana", name_en="Astana")
     event = EventFactory(
-        slug="capital-day", title_en="Capital Day", start_date=D(1998, 7, 6),
-        recurrence="yearly", region=region, category="holiday", day_off=True,
+        slug="capital-day",
+        title_en="Capital Day",
+        start_date=D(1998, 7, 6),
+        recurrence="yearly",
+        region=region,
+        category="holiday",
+        day_off=True,
     )
     with django_assert_max_num_queries(2):
         response = client.get(url("event", slug=event.slug))
@@ -343,10 +365,15 @@ def test_draft_event_is_hidden(client):
 
 
 def test_calendar_ics_round_trips_through_icalendar(client):
-    EventFactory(slug="charity", title_ru="День благотворительности", start_date=D(2024, 3, 15),
-                 recurrence="yearly")
-    EventFactory(slug="fest", title_ru="Фестиваль", start_date=D(2027, 6, 10),
-                 end_date=D(2027, 6, 13))
+    EventFactory(
+        slug="charity",
+        title_ru="День благотворительности",
+        start_date=D(2024, 3, 15),
+        recurrence="yearly",
+    )
+    EventFactory(
+        slug="fest", title_ru="Фестиваль", start_date=D(2027, 6, 10), end_date=D(2027, 6, 13)
+    )
     EventFactory(slug="hidden", status="draft")
     response = client.get("/calendar.ics?lang=ru")
     assert response.status_code == 200
@@ -386,9 +413,16 @@ def test_event_ics(client):
 def test_home_shows_latest_articles_and_today(client, django_assert_max_num_queries):
     many_articles(10)
     today = timezone.localdate()
-    EventFactory(slug="today", title_en="Charity Day", summary_en="mercy and good neighbours",
-                 start_date=today.replace(year=2024) if not (today.month == 2 and today.day == 29)
-                 else today, recurrence="yearly", category="nauryz")
+    EventFactory(
+        slug="today",
+        title_en="Charity Day",
+        summary_en="mercy and good neighbours",
+        start_date=today.replace(year=2024)
+        if not (today.month == 2 and today.day == 29)
+        else today,
+        recurrence="yearly",
+        category="nauryz",
+    )
     with django_assert_max_num_queries(8):
         response = client.get("/en/")
     html = response.content.decode()
