@@ -1,0 +1,721 @@
+"""The costumes, drawn in code. Each look paints three kinds of layer for every face:
+
+* ``back``: behind the person (a plume's fall, a veil, a cloak's edge);
+* ``body``: over the person's clothes, clipped to their silhouette (armour, a chapan);
+* ``head``: over everything (helmet, hat, headdress, aventail).
+
+Head layers use the head frame (origin between the eyes, one unit = temple-to-temple width,
++y up the face); body layers use the body frame (origin at the chin, same unit, upright).
+The shapes are the project's own simplified drawings of steppe costume, not copies of any
+artwork.
+"""
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .draw import arc, bezier, join, mirror, ramp, rotate
+
+# --- materials ---------------------------------------------------------------------------
+
+STEEL = [
+    (0.0, (50, 56, 68)),
+    (0.2, (120, 130, 144)),
+    (0.36, (226, 232, 240)),
+    (0.5, (156, 166, 180)),
+    (0.78, (88, 96, 110)),
+    (1.0, (44, 48, 58)),
+]
+GOLD = [
+    (0.0, (110, 70, 18)),
+    (0.28, (198, 148, 52)),
+    (0.42, (255, 228, 144)),
+    (0.58, (206, 158, 62)),
+    (1.0, (100, 62, 14)),
+]
+BRONZE = [
+    (0.0, (92, 56, 26)),
+    (0.3, (176, 114, 56)),
+    (0.45, (236, 186, 114)),
+    (0.62, (176, 116, 58)),
+    (1.0, (80, 48, 22)),
+]
+GOLD_LINE = (224, 178, 78)
+GOLD_DARK = (104, 66, 16)
+CORAL = (198, 54, 44)
+PEARL = (244, 238, 224)
+TURQUOISE = (38, 168, 168)
+LEATHER = (96, 58, 32)
+
+
+def smoothstep(e0, e1, x):
+    t = np.clip((x - e0) / (e1 - e0), 0, 1)
+    return t * t * (3 - 2 * t)
+
+
+def _opaque(color):
+    out = np.empty((*color.shape[:-1], 4), np.float32)
+    out[..., :3] = color
+    out[..., 3] = 255
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def noise_tile(seed, sigma_x, sigma_y, size=128):
+    """Tileable blurred noise in 0..1; long ``sigma_y`` gives streaks along +v (fur, cloth)."""
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal((size, size)).astype(np.float32)
+    tiled = np.tile(noise, (3, 3))
+    blurred = cv2.GaussianBlur(tiled, (0, 0), sigmaX=sigma_x, sigmaY=sigma_y)[
+        size : 2 * size, size : 2 * size
+    ]
+    blurred -= blurred.min()
+    return blurred / max(1e-6, blurred.max())
+
+
+def sample(tile, u, v, period_u, period_v):
+    n = tile.shape[0]
+    iu = np.floor(u / period_u * n).astype(np.int64) % n
+    iv = np.floor(-v / period_v * n).astype(np.int64) % n
+    return tile[iv, iu]
+
+
+def mail(spacing, base=(30, 34, 40), metal=(196, 204, 214), roundness=1.2):
+    """Chain mail: rows of interlocking rings, lit from the upper left, darker at the sides."""
+    metal_c = np.asarray(metal, np.float32)
+    base_c = np.asarray(base, np.float32)
+
+    def paint(u, v):
+        row = np.floor(v / spacing)
+        uu = u / spacing + 0.5 * (row % 2)
+        fx = uu - np.floor(uu) - 0.5
+        fy = v / spacing - row - 0.5
+        d = np.hypot(fx, fy * 1.25)
+        ring = np.exp(-(((d - 0.34) / 0.11) ** 2))
+        glint = np.clip(0.5 - fx * 1.4 + fy * 1.0, 0, 1)
+        color = base_c * (1 - ring[..., None]) + metal_c * (ring * (0.55 + 0.45 * glint))[..., None]
+        shade = 0.45 + 0.55 * np.cos(np.clip(u * roundness, -1.45, 1.45)) ** 0.6
+        return _opaque(color * shade[..., None])
+
+    return paint
+
+
+def scales(spacing, stops=BRONZE, roundness=0.9):
+    """Overlapping rounded scales, each lit from above and shadowed by the row below."""
+
+    def paint(u, v):
+        row = np.floor(-v / spacing)
+        uu = u / (spacing * 0.8) + 0.5 * (row % 2)
+        fx = uu - np.floor(uu) - 0.5
+        fy = -v / spacing - row
+        r = np.hypot(fx * 2.0, np.maximum(fy - 0.2, 0) * 1.25)
+        edge = smoothstep(0.75, 1.0, r)
+        color = ramp(0.2 + 0.5 * fy + 0.3 * fx, stops)
+        color[..., :3] *= (1 - 0.6 * edge)[..., None]
+        shade = 0.5 + 0.5 * np.cos(np.clip(u * roundness, -1.45, 1.45)) ** 0.5
+        color[..., :3] *= shade[..., None]
+        color[..., 3] = 255
+        return color
+
+    return paint
+
+
+def lamellar(width=0.1, height=0.22, stops=STEEL):
+    """Rows of narrow plates laced together with leather, the lamellar armour of the steppe."""
+
+    def paint(u, v):
+        row = np.floor(-v / height)
+        uu = u / width + 0.5 * (row % 2)
+        fx = uu - np.floor(uu)
+        fy = -v / height - row
+        bevel = smoothstep(0.0, 0.14, fx) * smoothstep(0.0, 0.14, 1 - fx)
+        rounded = smoothstep(0.0, 0.12, fy)
+        color = ramp(0.2 + 0.55 * fx + 0.2 * fy, stops)
+        color[..., :3] *= (0.4 + 0.6 * bevel * rounded)[..., None]
+        lace = smoothstep(0.78, 0.84, fy) * (1 - smoothstep(0.92, 0.97, fy))
+        color[..., :3] = (
+            color[..., :3] * (1 - lace[..., None]) + np.array([120, 70, 36]) * lace[..., None]
+        )
+        shade = 0.55 + 0.45 * np.cos(np.clip(u * 0.8, -1.45, 1.45)) ** 0.5
+        color[..., :3] *= shade[..., None]
+        color[..., 3] = 255
+        return color
+
+    return paint
+
+
+def cloth(color, sheen=0.35, seed=3, quilt=0.0):
+    """Velvety cloth: soft vertical folds and a sheen; ``quilt`` > 0 adds stitched channels."""
+    base = np.asarray(color, np.float32)
+    tile = noise_tile(seed, 6, 30)
+
+    def paint(u, v):
+        folds = sample(tile, u, v, 1.6, 3.0)
+        light = 0.62 + sheen * folds + 0.18 * np.cos(np.clip(u * 0.7, -1.5, 1.5))
+        if quilt:
+            channel = np.abs((u / quilt) % 1 - 0.5) * 2  # 0 at a stitch line, 1 mid-channel
+            light = light * (0.7 + 0.3 * np.sqrt(channel))
+        return _opaque(base * light[..., None])
+
+    return paint
+
+
+def fur(base=(156, 92, 44), tip=(238, 196, 140), dark=(60, 34, 18)):
+    """Fox fur: fine streaks along +v, lighter tips, darker towards the sides."""
+    base_c, tip_c, dark_c = (np.asarray(c, np.float32) for c in (base, tip, dark))
+    fine = noise_tile(7, 0.7, 5)
+    coarse = noise_tile(8, 3, 8)
+
+    def paint(u, v):
+        a = sample(fine, u, v, 0.35, 0.35)
+        b = sample(coarse, u, v, 0.9, 0.6)
+        t = np.clip(a * 0.7 + b * 0.5 - 0.1, 0, 1)[..., None]
+        color = dark_c * (1 - t) + base_c * t
+        hi = np.clip((a - 0.6) * 2.5, 0, 1)[..., None]
+        color = color * (1 - hi) + tip_c * hi
+        shade = 0.5 + 0.5 * np.cos(np.clip(u * 1.5, -1.5, 1.5)) ** 0.7
+        return _opaque(color * shade[..., None])
+
+    return paint
+
+
+def felt_ornament(color=(172, 28, 42), line=(236, 196, 96)):
+    """Red felt with a gold lattice of rhombs, shaded as a cone."""
+    base = np.asarray(color, np.float32)
+    gold = np.asarray(line, np.float32)
+
+    def paint(u, v):
+        a = np.abs(((u * 2.2 + v * 0.55) / 0.32) % 1 - 0.5)
+        b = np.abs(((u * 2.2 - v * 0.55) / 0.32) % 1 - 0.5)
+        lattice = np.exp(-((np.minimum(a, b) / 0.06) ** 2))
+        width = np.maximum(0.62 - 0.15 * v, 0.2)
+        shade = 0.45 + 0.6 * np.cos(np.clip(u / width * 1.3, -1.5, 1.5)) ** 0.8
+        color = base * (1 - lattice[..., None]) + gold * lattice[..., None]
+        return _opaque(color * shade[..., None])
+
+    return paint
+
+
+# --- shared pieces -----------------------------------------------------------------------
+
+
+def rim_curve(y_center, y_side, half_width, n=25):
+    """A band edge across the forehead: lowest at the centre, rising towards the temples."""
+    x = np.linspace(-half_width, half_width, n)
+    y = y_side + (y_center - y_side) * (1 - (x / half_width) ** 2)
+    return np.stack([x, y], axis=1)
+
+
+def band(d, bottom_c, bottom_s, height, half_width, stops=GOLD, studs=0):
+    """A metal brow band with inset stones."""
+    low = rim_curve(bottom_c, bottom_s, half_width)
+    high = rim_curve(bottom_c + height, bottom_s + height, half_width)
+    shape = join(low, high[::-1])
+    d.gradient(shape, stops, (-half_width, bottom_c + height), (half_width, bottom_c))
+    d.line(low, GOLD_DARK, 0.014)
+    d.line(high, (255, 236, 170), 0.008)
+    if studs:
+        stones = rim_curve(bottom_c + height / 2, bottom_s + height / 2, half_width * 0.9, studs)
+        for i, (x, y) in enumerate(stones):
+            d.circle(
+                (x, y),
+                height * 0.2,
+                CORAL if i % 2 == 0 else TURQUOISE,
+                outline=GOLD_DARK,
+                width=0.005,
+            )
+            d.circle((x - height * 0.06, y + height * 0.06), height * 0.06, (255, 255, 255, 150))
+
+
+def feather(d, base, length, width, angle):
+    """One owl feather: a soft cream vane with a few dark flecks."""
+    a = math.radians(angle)
+    axis = np.array([math.sin(a), math.cos(a)])
+    normal = np.array([axis[1], -axis[0]])
+    base = np.asarray(base, np.float64)
+    t = np.linspace(0, 1, 18)
+    profile = np.sin(np.pi * np.clip(t * 0.92 + 0.08, 0, 1)) ** 0.6 * width
+    bend = np.sin(t * np.pi / 2) * width * 0.5
+    spine = base + np.outer(t * length, axis) + np.outer(bend, normal)
+    shape = join(spine + np.outer(profile, normal), (spine - np.outer(profile, normal))[::-1])
+    d.gradient(
+        shape,
+        [(0, (196, 184, 164)), (0.35, (240, 234, 222)), (1, (255, 255, 252))],
+        tuple(base),
+        tuple(spine[-1]),
+    )
+    rng = np.random.default_rng(int(angle * 10) % 997)
+    for s in np.linspace(0.3, 0.8, 4):
+        i = int(s * 17)
+        for side in (-0.45, 0.45):
+            p = spine[i] + normal * profile[i] * side + rng.normal(0, 0.1, 2) * width
+            d.circle(tuple(p), width * 0.12, (110, 86, 62, 150))
+    d.line(join(shape, shape[:1]), (150, 138, 120, 170), width * 0.05)
+    d.line(spine[:-2], (150, 136, 118), width * 0.07)
+
+
+def uki(d, base, length, count=6, spread=70, lean=0.0):
+    """A tuft of owl feathers (uki) fanned out from ``base``."""
+    angles = [lean + (i / max(1, count - 1) - 0.5) * spread for i in range(count)]
+    # outer feathers first so the upright ones sit in front
+    for angle in sorted(angles, key=lambda a: -abs(a - lean)):
+        scale = 1.0 - 0.35 * abs(angle - lean) / max(1, spread / 2)
+        feather(d, base, length * scale, length * 0.2, angle)
+
+
+def bead_string(d, top, length, radius, colors=(CORAL, PEARL), sway=0.0):
+    """A hanging string of beads ending in a small gilded pendant."""
+    x, y = top
+    n = max(3, int(length / (radius * 2.1)))
+    points = [(x + sway * (i / (n - 1)) ** 2, y - length * i / (n - 1)) for i in range(n)]
+    d.line(points, (120, 90, 40), radius * 0.3)
+    for i, p in enumerate(points):
+        d.circle(p, radius, colors[i % len(colors)], outline=(70, 40, 20), width=radius * 0.15)
+    ex, ey = points[-1]
+    d.poly(
+        [
+            (ex, ey - radius),
+            (ex + radius * 1.8, ey - radius * 3),
+            (ex, ey - radius * 6),
+            (ex - radius * 1.8, ey - radius * 3),
+        ],
+        (214, 168, 70),
+        outline=GOLD_DARK,
+        width=radius * 0.2,
+    )
+
+
+def forehead_shadow(face, y, depth=0.12, half_width=0.55, strength=110):
+    """The soft shadow a brim throws on the forehead (drawn before the headgear)."""
+    s = face.sketch((-0.8, y - depth * 2, 0.8, y + 0.1))
+    shape = join(
+        rim_curve(y - depth, y - depth * 0.5, half_width),
+        rim_curve(y + 0.1, y + 0.1, half_width)[::-1],
+    )
+    s.poly(shape, (0, 0, 0, strength))
+    s.blur(depth * 0.45)
+    face.put(s, "head")
+
+
+def torso(neck_half, neck_drop, shoulders, reach=1.6, v_depth=0.0):
+    """Everything of the person below a neckline (body units); the silhouette clip does the
+    rest, so the garment takes each body's own shape."""
+    sx, _sy = shoulders
+    half = sx + reach
+    side = [(neck_half, -0.12), (neck_half + 0.2, -0.1), (half, -0.1)]
+    neck = bezier(
+        (-neck_half, -0.12),
+        (-neck_half * 0.6, neck_drop - v_depth),
+        (neck_half * 0.6, neck_drop - v_depth),
+        (neck_half, -0.12),
+        12,
+    )
+    return join(neck, side, [(half, -6), (-half, -6)], mirror(side))
+
+
+def spaulder(b, cx, cy, sign, stops=STEEL, lames=3, trim=GOLD_LINE, slope=24):
+    """A shoulder guard: a domed cap tilted with the shoulder, lames hanging down the arm."""
+
+    def place(points, k):
+        pts = np.asarray(points, np.float64).reshape(-1, 2).copy()
+        pts[:, 0] *= sign
+        pts = rotate(pts, (0.0, 0.0), -sign * slope)
+        return pts + (cx + sign * 0.07 * k, cy - 0.15 * k)
+
+    for k in reversed(range(lames + 1)):
+        rx, ry = 0.4 + 0.03 * k, 0.26
+        if k == 0:
+            outline = arc(0, 0, rx, ry, 0, 180, 28)
+            edge = outline
+            studs = arc(0, -0.02, rx * 0.75, ry * 0.7, 35, 145, 4)
+        else:
+            edge = arc(0, -0.17, rx, ry * 0.6, 180, 360, 28)
+            outline = join(arc(0, 0, rx, ry * 0.6, 0, 180, 28), edge)
+            studs = arc(0, -0.1, rx * 0.8, ry * 0.4, 200, 340, 4)
+        shape = place(outline, k)
+        light, dark = place([(-0.25, 0.2), (0.4, -0.3)], k)
+        b.gradient(shape, stops, tuple(light), tuple(dark))
+        b.line(place(edge, k), trim, 0.024)
+        for p in place(studs, k):
+            b.circle(tuple(p), 0.02, (238, 212, 140))
+
+
+def aventail(face, top_c, top_s, half_width, bottom, spacing=0.042, flare=0.3):
+    """A curtain of chain mail hanging from a helmet's rim, open for the face."""
+    s = face.sketch((-1.5, bottom - 0.3, 1.5, top_s + 0.3))
+    side = bezier(
+        (half_width, top_s + 0.05),
+        (half_width + 0.1, top_s - 0.6),
+        (half_width + flare, bottom + 0.35),
+        (half_width + flare * 0.6, bottom),
+        18,
+    )
+    hem = arc(0, bottom + 0.08, half_width + flare * 0.6, 0.14, 0, -180, 24)
+    shape = join(side, hem, mirror(side))
+    s.shade(shape, mail(spacing))
+    s.line(join(side[-5:], hem, mirror(side)[:5]), GOLD_LINE, spacing * 0.7)
+    s.erase(face.oval_inset(0.02))
+    face.put(s, "head")
+
+
+def cheek_guard(face, sign, top, bottom, stops=STEEL):
+    """A hinged steel plate over the ear and cheek side, clear of the face."""
+    s = face.sketch((-1.0, bottom - 0.2, 1.0, top + 0.1))
+    outer = bezier(
+        (sign * 0.62, top),
+        (sign * 0.72, top - 0.3),
+        (sign * 0.7, bottom + 0.2),
+        (sign * 0.5, bottom),
+        14,
+    )
+    inner = bezier(
+        (sign * 0.4, bottom + 0.05),
+        (sign * 0.44, top - 0.45),
+        (sign * 0.44, top - 0.2),
+        (sign * 0.42, top),
+        14,
+    )
+    shape = join(outer, inner)
+    s.gradient(shape, stops, (sign * 0.4, top), (sign * 0.75, bottom))
+    s.line(join(outer, inner[:1]), GOLD_LINE, 0.025)
+    for p in outer[2:-2:3]:
+        s.circle(tuple(p + np.array([-sign * 0.05, 0])), 0.02, (236, 206, 130))
+    s.erase(face.oval_inset(0.015))
+    face.put(s, "head")
+
+
+# --- the looks ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Look:
+    key: str
+    kind: str  # "batyr" or "amazon"
+    palette: str  # the steppe scene, see scene.PALETTES
+    top: float  # how far the headgear reaches above the eye line, in face widths
+    rim: float  # where the headgear's lower edge meets the forehead (hair above is hidden)
+    accent: tuple  # frame colour
+    grade: dict = field(default_factory=dict)
+
+    def back(self, face):
+        """Layers behind the person."""
+
+    def body(self, face):
+        """Layers over the clothes, clipped to the silhouette."""
+
+    def head(self, face):
+        """Layers over everything."""
+
+
+class Dulyga(Look):
+    """A batyr's pointed steel helmet (dulyga) with a mail aventail and a horse-hair plume."""
+
+    def back(self, face):
+        s = face.sketch((-0.6, 0.2, 2.0, 2.2))
+        rng = np.random.default_rng(1)
+        for _ in range(60):
+            j = rng.uniform(-1, 1)
+            path = bezier(
+                (j * 0.03, 1.7),
+                (0.25 + j * 0.1, 2.0 + j * 0.05),
+                (0.95 + j * 0.15, 1.8 + j * 0.1),
+                (1.05 + j * 0.28, 0.5 + rng.uniform(-0.2, 0.3)),
+                20,
+            )
+            tone = rng.uniform(0.5, 1.0)
+            s.line(
+                path, (int(168 * tone), int(24 * tone), int(30 * tone)), rng.uniform(0.01, 0.024)
+            )
+        face.put(s, "back")
+
+    def body(self, face):
+        sx, sy = face.shoulders
+        b = face.body_sketch((-sx - 1.0, -5.0, sx + 1.0, 0.3))
+        b.shade(torso(0.36, -0.5, face.shoulders, v_depth=0.1), mail(0.048, roundness=0.5))
+        # a red surcoat's edges and a belt of leather with a round mirror plate on the chest
+        for sign in (-1, 1):
+            b.line([(sign * sx * 0.62, sy + 0.05), (sign * 0.2, sy - 0.85)], LEATHER, 0.09)
+            b.line([(sign * sx * 0.62, sy + 0.05), (sign * 0.2, sy - 0.85)], GOLD_LINE, 0.015)
+        plate = arc(0, sy - 1.05, 0.42, 0.42, 0, 360, 48)
+        b.gradient(plate, STEEL, (-0.42, sy - 0.7), (0.42, sy - 1.4))
+        b.line(join(plate, plate[:1]), GOLD_LINE, 0.05)
+        for p in arc(0, sy - 1.05, 0.33, 0.33, 0, 360, 13)[:-1]:
+            b.circle(tuple(p), 0.022, (236, 206, 130))
+        b.circle((0, sy - 1.05), 0.1, GOLD_LINE, outline=GOLD_DARK, width=0.012)
+        for sign in (-1, 1):
+            spaulder(b, sign * (sx - 0.3), sy + 0.02, sign)
+        face.put(b, "body")
+
+    def head(self, face):
+        forehead_shadow(face, 0.3)
+        aventail(face, 0.3, 0.38, 0.7, -1.3)
+        s = face.sketch((-0.9, 0.1, 0.9, 1.9))
+        right = bezier((0.68, 0.44), (0.7, 0.88), (0.38, 1.22), (0.0, 1.52), 24)
+        shell = join(rim_curve(0.42, 0.46, 0.68), right, mirror(right))
+        s.gradient(shell, STEEL, (-0.68, 1.0), (0.68, 0.7))
+        for x in (-0.32, 0.0, 0.32):
+            rib = bezier((x, 0.44 - 0.04 * abs(x)), (x * 1.08, 0.92), (x * 0.6, 1.26), (0, 1.5), 16)
+            s.line(rib, GOLD_DARK, 0.05)
+            s.line(rib, GOLD_LINE, 0.03)
+        band(s, 0.27, 0.36, 0.17, 0.7, studs=9)
+        plate = [(0, 0.5), (0.11, 0.64), (0, 0.84), (-0.11, 0.64)]
+        s.gradient(plate, GOLD, (-0.11, 0.6), (0.11, 0.72))
+        s.circle((0, 0.65), 0.042, CORAL, outline=GOLD_DARK, width=0.006)
+        spike = [(-0.035, 1.5), (0.035, 1.5), (0.008, 1.84), (-0.008, 1.84)]
+        s.gradient(spike, STEEL, (-0.04, 1.6), (0.04, 1.6))
+        s.circle((0, 1.52), 0.07, (210, 164, 66), outline=GOLD_DARK, width=0.01)
+        s.circle((0, 1.68), 0.04, (210, 164, 66), outline=GOLD_DARK, width=0.008)
+        face.put(s, "head", crown=True)
+
+
+class Borik(Look):
+    """A fox-fur borik hat and a quilted chapan with a lamellar cuirass over it."""
+
+    def body(self, face):
+        sx, sy = face.shoulders
+        b = face.body_sketch((-sx - 1.8, -5.0, sx + 1.8, 0.3))
+        b.shade(
+            torso(0.36, -0.45, face.shoulders, v_depth=0.35),
+            cloth((36, 54, 124), sheen=0.45, quilt=0.16),
+        )
+        # the chapan's collar and front edges, embroidered in gold
+        for sign in (-1, 1):
+            edge = bezier(
+                (sign * 0.36, -0.14),
+                (sign * 0.3, -0.6),
+                (sign * 0.1, sy - 0.6),
+                (-sign * 0.12, -5.0),
+                14,
+            )
+            b.line(edge, GOLD_DARK, 0.17)
+            b.line(edge, GOLD_LINE, 0.12)
+            for p in edge[1:-1:2]:
+                b.circle(tuple(p), 0.03, CORAL)
+        # a lamellar cuirass over the robe, on leather shoulder straps, and a studded belt
+        top = sy + 0.05
+        right = bezier(
+            (0.42, top + 0.1), (0.8, top + 0.05), (1.05, top - 0.2), (1.1, top - 0.6), 10
+        )
+        cuirass = join(mirror(right), right, [(1.15, -5.0), (-1.15, -5.0)])
+        b.shade(cuirass, lamellar())
+        b.line(join(mirror(right), right), LEATHER, 0.05)
+        for sign in (-1, 1):
+            strap = [(sign * 0.62, top + 0.05), (sign * (sx - 0.2), sy + 0.08)]
+            b.line(strap, LEATHER, 0.13)
+            b.line(strap, GOLD_LINE, 0.02)
+        belt = sy - 1.85
+        b.line([(-sx - 1.5, belt), (sx + 1.5, belt)], LEATHER, 0.17)
+        for x in np.linspace(-1.2, 1.2, 9):
+            b.poly(
+                [
+                    (x - 0.05, belt + 0.06),
+                    (x + 0.05, belt + 0.06),
+                    (x + 0.05, belt - 0.06),
+                    (x - 0.05, belt - 0.06),
+                ],
+                (214, 218, 224),
+                outline=(90, 90, 96),
+                width=0.01,
+            )
+        face.put(b, "body")
+
+    def head(self, face):
+        forehead_shadow(face, 0.22, depth=0.14, strength=130)
+        s = face.sketch((-1.0, -0.1, 1.0, 1.6))
+        # quilted velvet crown: four panels rising to a rounded top with a gold knob
+        right = bezier((0.6, 0.55), (0.66, 1.0), (0.44, 1.36), (0.0, 1.4), 20)
+        crown = join([(0.6, 0.45)], right, mirror(right), [(-0.6, 0.45)])
+        s.shade(crown, cloth((152, 26, 38), sheen=0.5, seed=5))
+        for x in (-0.38, 0.0, 0.38):
+            seam = bezier((x * 1.5, 0.6), (x * 1.45, 0.98), (x * 0.85, 1.28), (0, 1.39), 12)
+            s.line(seam, GOLD_LINE, 0.02)
+        s.circle((0, 1.41), 0.075, (222, 176, 76), outline=GOLD_DARK, width=0.012)
+        face.put(s, "head", crown=True)
+        # the fur band: a soft rounded roll of fox fur, deep on the head
+        f = face.sketch((-1.0, -0.2, 1.0, 0.95))
+        low = rim_curve(0.2, 0.3, 0.64)
+        high = rim_curve(0.74, 0.64, 0.66)
+        right_end = arc(0.64, 0.47, 0.17, 0.2, -80, 85, 12)
+        roll = join(low, right_end, high[::-1], mirror(right_end))
+        f.shade(roll, fur())
+        rng = np.random.default_rng(4)
+        outline = join(low, right_end, high[::-1], mirror(right_end))
+        center = np.array([0.0, 0.47])
+        for x, y in outline:
+            out = np.array([x, y]) - center
+            out /= np.linalg.norm(out) + 1e-6
+            for _ in range(3):
+                start = np.array([x, y]) - out * 0.03 + rng.normal(0, 0.012, 2)
+                tip = start + out * rng.uniform(0.03, 0.07) + rng.normal(0, 0.015, 2)
+                tone = rng.uniform(0.55, 1.05)
+                f.line(
+                    [tuple(start), tuple(tip)],
+                    (int(min(255, 200 * tone)), int(128 * tone), int(66 * tone)),
+                    0.012,
+                )
+        f.blur(0.004)
+        face.put(f, "head", crown=True)
+
+
+class UkiHelmet(Look):
+    """An amazon's rounded helmet crowned with owl feathers (uki), and bronze scale armour."""
+
+    def body(self, face):
+        sx, sy = face.shoulders
+        b = face.body_sketch((-sx - 1.0, -5.0, sx + 1.0, 0.3))
+        b.shade(torso(0.34, -0.42, face.shoulders), cloth((18, 106, 112), sheen=0.35))
+        cuirass = join(
+            bezier((-0.36, -0.3), (-0.75, sy + 0.02), (-sx + 0.15, sy), (-sx + 0.05, sy - 0.4), 12),
+            [(-sx, -5.0), (sx, -5.0)],
+            bezier((sx - 0.05, sy - 0.4), (sx - 0.15, sy), (0.75, sy + 0.02), (0.36, -0.3), 12),
+        )
+        b.shade(cuirass, scales(0.095))
+        b.line(cuirass[:12], GOLD_LINE, 0.05)
+        b.line(cuirass[-12:], GOLD_LINE, 0.05)
+        collar = join(
+            arc(0, -0.05, 0.66, 0.52, 200, 340, 24), arc(0, -0.05, 0.44, 0.3, 340, 200, 24)
+        )
+        b.gradient(collar, GOLD, (-0.6, 0), (0.6, -0.3))
+        for i, p in enumerate(arc(0, -0.05, 0.55, 0.41, 212, 328, 7)):
+            b.circle(tuple(p), 0.036, TURQUOISE if i % 2 else CORAL, outline=GOLD_DARK, width=0.006)
+        b.line([(-sx - 0.5, sy - 1.9), (sx + 0.5, sy - 1.9)], (150, 30, 40), 0.16)
+        b.line([(-sx - 0.5, sy - 1.9), (sx + 0.5, sy - 1.9)], GOLD_LINE, 0.03)
+        face.put(b, "body")
+
+    def head(self, face):
+        forehead_shadow(face, 0.3)
+        for sign in (-1, 1):
+            cheek_guard(face, sign, 0.42, -0.45)
+        f = face.sketch((-1.0, 0.9, 1.0, 2.4))
+        uki(f, (0.0, 1.12), 1.05, count=7, spread=64, lean=8)
+        face.put(f, "head")
+        s = face.sketch((-0.9, 0.1, 0.9, 1.35))
+        shell = join(rim_curve(0.42, 0.46, 0.62), arc(0, 0.46, 0.62, 0.72, 0, 180, 36))
+        s.gradient(shell, STEEL, (-0.62, 0.9), (0.62, 0.7))
+        for x in (-0.44, 0.0, 0.44):
+            strip = bezier((x, 0.46 - 0.05 * abs(x)), (x, 0.82), (x * 0.5, 1.12), (0, 1.18), 14)
+            s.line(strip, GOLD_DARK, 0.07)
+            s.line(strip, GOLD_LINE, 0.045)
+        band(s, 0.27, 0.34, 0.17, 0.64, studs=7)
+        s.circle((0, 1.18), 0.085, (214, 168, 70), outline=GOLD_DARK, width=0.012)
+        face.put(s, "head", crown=True)
+
+
+class Saukele(Look):
+    """A tall saukele-inspired headdress with pendants and a veil, over mail and a kamzol."""
+
+    def back(self, face):
+        s = face.sketch((-2.0, -4.0, 2.0, 2.8))
+        veil = join(
+            bezier((0.15, 2.5), (0.9, 1.6), (1.4, -0.2), (1.8, -3.8), 16),
+            bezier((-1.8, -3.8), (-1.4, -0.2), (-0.9, 1.6), (-0.15, 2.5), 16),
+        )
+
+        def gauze(u, v):
+            folds = 0.5 + 0.5 * np.sin(u * 14 + v * 1.5)
+            color = np.empty((*u.shape, 4), np.float32)
+            color[..., 0] = 236 + 16 * folds
+            color[..., 1] = 232 + 14 * folds
+            color[..., 2] = 224 + 16 * folds
+            color[..., 3] = 140 + 70 * folds
+            return color
+
+        s.shade(veil, gauze)
+        face.put(s, "back")
+
+    def body(self, face):
+        sx, sy = face.shoulders
+        b = face.body_sketch((-sx - 1.0, -5.0, sx + 1.0, 0.3))
+        b.shade(
+            torso(0.34, -0.42, face.shoulders),
+            mail(0.045, base=(30, 30, 36), metal=(220, 214, 200), roundness=0.5),
+        )
+        front = join(
+            bezier((-0.34, -0.2), (-0.55, sy), (-0.82, sy - 0.6), (-0.95, -5.0), 10),
+            bezier((0.95, -5.0), (0.82, sy - 0.6), (0.55, sy), (0.34, -0.2), 10),
+        )
+        b.shade(front, cloth((152, 22, 40), sheen=0.45, seed=9))
+        for sign in (-1, 1):
+            trim = bezier(
+                (sign * 0.34, -0.2),
+                (sign * 0.55, sy),
+                (sign * 0.82, sy - 0.6),
+                (sign * 0.95, -5.0),
+                10,
+            )
+            b.line(trim, GOLD_DARK, 0.1)
+            b.line(trim, GOLD_LINE, 0.065)
+        for k in range(6):
+            y = sy - 0.25 - 0.34 * k
+            b.circle((0, y), 0.05, GOLD_LINE, outline=GOLD_DARK, width=0.01)
+            b.line([(-0.2, y), (0.2, y)], GOLD_LINE, 0.015)
+        for sign in (-1, 1):
+            spaulder(b, sign * (sx - 0.3), sy, sign, stops=GOLD, lames=2, trim=(250, 230, 170))
+        face.put(b, "body")
+
+    def head(self, face):
+        forehead_shadow(face, 0.3, strength=90)
+        s = face.sketch((-1.1, -1.5, 1.1, 3.5))
+        right = bezier((0.6, 0.45), (0.52, 1.3), (0.36, 2.1), (0.25, 2.55), 20)
+        cone = join(right, arc(0, 2.55, 0.25, 0.12, 0, 180, 12), mirror(right))
+        s.shade(cone, felt_ornament())
+        for k in range(5):
+            y = 0.72 + 0.38 * k
+            w = 0.16 - 0.018 * k
+            s.poly(
+                [(0, y - w), (w, y), (0, y + w), (-w, y)],
+                (226, 182, 84),
+                outline=(110, 70, 20),
+                width=0.01,
+            )
+            s.circle((0, y), w * 0.35, CORAL)
+            for sign in (-1, 1):
+                x = sign * (0.34 - 0.04 * k)
+                s.circle((x, y + 0.1), 0.045, (222, 222, 228), outline=(120, 120, 130), width=0.008)
+        cap = arc(0, 2.55, 0.28, 0.22, 0, 180, 18)
+        s.gradient(join(cap, [(-0.28, 2.52), (0.28, 2.52)]), GOLD, (-0.28, 2.6), (0.28, 2.6))
+        face.put(s, "head", crown=True)
+        f = face.sketch((-0.8, 2.5, 0.8, 3.5))
+        uki(f, (0.0, 2.72), 0.62, count=5, spread=50, lean=-6)
+        face.put(f, "head")
+        s = face.sketch((-1.1, -1.5, 1.1, 0.7))
+        band(s, 0.27, 0.34, 0.2, 0.66, studs=9)
+        for x, y in rim_curve(0.27, 0.34, 0.56, 13):
+            s.line([(x, y), (x, y - 0.07)], (190, 146, 56), 0.01)
+            s.circle((x, y - 0.085), 0.022, (230, 186, 90), outline=(110, 70, 20), width=0.005)
+        for sign in (-1, 1):
+            for k in range(3):
+                bead_string(
+                    s, (sign * (0.6 + 0.07 * k), 0.34), 1.25 - 0.15 * k, 0.032, sway=sign * 0.04 * k
+                )
+        face.put(s, "head")
+
+
+def _grade(warm, contrast, saturation, vignette):
+    return {"warm": warm, "contrast": contrast, "saturation": saturation, "vignette": vignette}
+
+
+LOOKS = {
+    look.key: look
+    for look in (
+        Dulyga(
+            key="dulyga", kind="batyr", palette="sunset", top=2.0, rim=0.28,
+            accent=(176, 38, 42), grade=_grade(1.05, 1.1, 1.05, 0.35),
+        ),
+        Borik(
+            key="borik", kind="batyr", palette="noon", top=1.55, rim=0.3,
+            accent=(36, 60, 140), grade=_grade(1.02, 1.06, 1.08, 0.25),
+        ),
+        UkiHelmet(
+            key="uki-helmet", kind="amazon", palette="dawn", top=2.3, rim=0.34,
+            accent=(16, 110, 116), grade=_grade(1.0, 1.05, 1.0, 0.3),
+        ),
+        Saukele(
+            key="saukele", kind="amazon", palette="golden", top=3.45, rim=0.34,
+            accent=(150, 26, 46), grade=_grade(1.04, 1.08, 1.06, 0.3),
+        ),
+    )
+}  # fmt: skip
