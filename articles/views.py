@@ -3,7 +3,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -67,6 +67,11 @@ def article_list(request, tag=None):
         filters["year"] = int(year)
     page = paginate(request, articles)
     years = [d.year for d in Article.objects.published().dates("published_at", "year", "DESC")]
+    popular_tags = (
+        Tag.objects.filter(articles__in=Article.objects.published())
+        .annotate(count=Count("articles"))
+        .order_by("-count", "slug")[:15]
+    )
     base = {} if tag_obj is None else {"tag": tag_obj}
     return render(
         request,
@@ -77,6 +82,7 @@ def article_list(request, tag=None):
             "articles": page.object_list,
             "categories": Article.Category.choices,
             "years": years,
+            "popular_tags": popular_tags,
             "filters": filters,
             "query_for_pages": query_without(request, "page"),
         },
@@ -107,6 +113,11 @@ def article_detail(request, slug):
             if other.pk not in chosen and len(related) < 3:
                 related.append(other)
     authors = article.ordered_authors()
+    other_abstracts = [
+        (code, name, getattr(article, f"abstract_{code}"))
+        for code, name in settings.LANGUAGES
+        if code != request.LANGUAGE_CODE and getattr(article, f"abstract_{code}", "")
+    ]
     absolute = request.build_absolute_uri(article.get_absolute_url())
     return render(
         request,
@@ -116,6 +127,7 @@ def article_detail(request, slug):
             "authors": authors,
             "tags": list(article.tags.all()),
             "references": list(article.references.all()),
+            "other_abstracts": other_abstracts,
             "related": related,
             "absolute_url": absolute,
             "citation": citation(article, authors, absolute),
@@ -281,7 +293,7 @@ def calendar_month(request, year=None, month=None):
             "filters": filters,
             "categories": Event.Category.choices,
             "regions": Region.objects.published().order_by("order", "slug"),
-            "ics_url": "/calendar.ics",
+            "ics_url": reverse("calendar_ics"),
         },
     )
 
