@@ -45,6 +45,10 @@ def home(request):
     from heritage.models import Section as HeritageSection
 
     context["heritage_sections"] = list(HeritageSection.objects.with_item_counts())
+    # batyr: the looks with their drawn examples (one query).
+    from batyr.views import home_examples
+
+    context["batyr_examples"] = home_examples()
     return render(request, "kazportal/home.html", context)
 
 

@@ -332,8 +332,12 @@ def frame_overlay(width, accent, title):
     return img.reduce(k)
 
 
-def render(work, analysis, look_key, title, progress=None):
-    """Dress the faces of ``analysis`` found in the working copy ``work`` (RGB PIL image)."""
+def render(work, analysis, look_key, title, progress=None, person=None):
+    """Dress the faces of ``analysis`` found in the working copy ``work`` (RGB PIL image).
+
+    ``person`` may give the person mask (float32, 0..1, the size of ``work``) instead of
+    segmenting the photo: the drawn example figures come with their own.
+    """
     look = LOOKS.get(look_key)
     if look is None:
         raise errors.PipelineError(errors.UNKNOWN_LOOK, look_key)
@@ -342,7 +346,10 @@ def render(work, analysis, look_key, title, progress=None):
     rgb = np.asarray(work)
     box, size, out_w = plan(analysis, look)
     picture = _warp(rgb, box, size, border=cv2.BORDER_REPLICATE)
-    mask = refine_mask(person_mask(rgb, box, size), picture)
+    if person is None:
+        mask = refine_mask(person_mask(rgb, box, size), picture)
+    else:
+        mask = np.clip(_warp(np.asarray(person, np.float32), box, size), 0, 1)
     timings["segment"] = time.perf_counter() - started
 
     if progress:

@@ -114,30 +114,63 @@ class Sketch:
     def length(self, units):
         return max(1, round(units * self.frame.scale * self.ss))
 
-    # plain shapes
+    # plain shapes (translucent colours are blended over what is drawn, not punched through)
+    def _paint(self, coords, pad, colors, fn):
+        """Run ``fn(draw, dx, dy)``: straight onto the layer when every colour is opaque,
+        else on a small transparent patch composited over the layer."""
+        if all(c is None or len(c) == 3 or c[3] == 255 for c in colors):
+            fn(self.draw, 0.0, 0.0)
+            return
+        xs = [p[0] for p in coords]
+        ys = [p[1] for p in coords]
+        x0 = int(max(0, min(xs) - pad))
+        y0 = int(max(0, min(ys) - pad))
+        x1 = int(min(self.img.width, max(xs) + pad + 1))
+        y1 = int(min(self.img.height, max(ys) + pad + 1))
+        if x1 <= x0 or y1 <= y0:
+            return
+        patch = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
+        fn(ImageDraw.Draw(patch), -x0, -y0)
+        self.img.alpha_composite(patch, dest=(x0, y0))
+
     def poly(self, pts, fill, outline=None, width=0.0):
-        self.draw.polygon(
-            self.pts(pts),
-            fill=rgba(fill),
-            outline=outline and rgba(outline),
-            width=self.length(width) if outline else 0,
-        )
+        coords = self.pts(pts)
+        fill, outline = rgba(fill), outline and rgba(outline)
+        w = self.length(width) if outline else 0
+
+        def fn(draw, dx, dy):
+            draw.polygon([(x + dx, y + dy) for x, y in coords], fill=fill, outline=outline, width=w)
+
+        self._paint(coords, w, (fill, outline), fn)
 
     def erase(self, pts):
         self.draw.polygon(self.pts(pts), fill=(0, 0, 0, 0))
 
     def line(self, pts, fill, width, joint="curve"):
-        self.draw.line(self.pts(pts), fill=rgba(fill), width=self.length(width), joint=joint)
+        coords = self.pts(pts)
+        fill = rgba(fill)
+        w = self.length(width)
+
+        def fn(draw, dx, dy):
+            draw.line([(x + dx, y + dy) for x, y in coords], fill=fill, width=w, joint=joint)
+
+        self._paint(coords, w, (fill,), fn)
 
     def circle(self, center, radius, fill, outline=None, width=0.0):
         (x, y) = self.pts([center])[0]
         r = radius * self.frame.scale * self.ss
-        self.draw.ellipse(
-            [x - r, y - r, x + r, y + r],
-            fill=fill and rgba(fill),
-            outline=outline and rgba(outline),
-            width=self.length(width) if outline else 0,
-        )
+        fill, outline = fill and rgba(fill), outline and rgba(outline)
+        w = self.length(width) if outline else 0
+
+        def fn(draw, dx, dy):
+            draw.ellipse(
+                [x - r + dx, y - r + dy, x + r + dx, y + r + dy],
+                fill=fill,
+                outline=outline,
+                width=w,
+            )
+
+        self._paint([(x - r, y - r), (x + r, y + r)], w, (fill, outline), fn)
 
     # shaded shapes
     def _mask_box(self, pts, pad=2):

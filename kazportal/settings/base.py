@@ -202,6 +202,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- background tasks -----------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- batyr: "Become a batyr" portraits (see batyr/ and README) --------------
+# Visitors' photos and portraits are deleted this many hours after the upload.
+BATYR_RETENTION_HOURS = int(os.environ.get("BATYR_RETENTION_HOURS", "24"))
+BATYR_MAX_UPLOAD_MB = int(os.environ.get("BATYR_MAX_UPLOAD_MB", "20"))
+BATYR_MAX_MEGAPIXELS = int(os.environ.get("BATYR_MAX_MEGAPIXELS", "40"))
+# Uploads per client (IP address) per hour; 429 beyond.
+BATYR_UPLOADS_PER_HOUR = int(os.environ.get("BATYR_UPLOADS_PER_HOUR", "10"))
+# Jobs waiting or running at once; 503 beyond.
+BATYR_MAX_QUEUE = int(os.environ.get("BATYR_MAX_QUEUE", "50"))
+# A job still "processing" after this many seconds lost its worker: retried once, then failed.
+BATYR_STUCK_AFTER_SECONDS = int(os.environ.get("BATYR_STUCK_AFTER_SECONDS", "300"))
+# --- end batyr ---------------------------------------------------------------
+
 # --- security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -1,0 +1,134 @@
+"""The worker side: paint a queued portrait; recover jobs whose worker died; delete old photos."""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django_tasks import task
+
+from . import pipeline
+from .models import Portrait
+
+log = logging.getLogger(__name__)
+
+CLEANUP_EVERY_SECONDS = 600
+
+
+@task()
+def paint_portrait(portrait_id):
+    """Render one portrait. Safe to run twice: only a queued job is picked up."""
+    now = timezone.now()
+    claimed = Portrait.objects.filter(
+        pk=portrait_id, status=Portrait.Status.QUEUED, deleted_at__isnull=True
+    ).update(
+        status=Portrait.Status.PROCESSING,
+        stage=Portrait.Stage.FACE,
+        started_at=now,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return "skipped"
+    portrait = Portrait.objects.select_related("look").get(pk=portrait_id)
+
+    def progress(stage):
+        Portrait.objects.filter(pk=portrait_id).update(stage=stage)
+
+    started = time.perf_counter()
+    try:
+        data = portrait.read_upload()
+        with translation.override(portrait.language):
+            title = str(portrait.look.name)
+        result = pipeline.make_portrait(data, portrait.look.key, title, progress=progress)
+    except pipeline.PipelineError as exc:
+        _finish(portrait, Portrait.Status.FAILED, error_code=exc.code)
+        return exc.code
+    except FileNotFoundError:  # deleted by the visitor while waiting
+        _finish(portrait, Portrait.Status.FAILED, error_code="internal")
+        return "gone"
+    except Exception:
+        log.exception("batyr: portrait %s failed", portrait_id)
+        _finish(portrait, Portrait.Status.FAILED, error_code="internal")
+        return "internal"
+
+    portrait.refresh_from_db(fields=["deleted_at", "upload_name"])
+    if portrait.deleted_at:
+        return "deleted"
+    portrait.save_results(result.jpeg, result.webp)
+    portrait.width, portrait.height = result.width, result.height
+    portrait.faces_found = result.faces_found
+    portrait.faces_dressed = result.faces_dressed
+    portrait.render_ms = round((time.perf_counter() - started) * 1000)
+    _finish(portrait, Portrait.Status.DONE)
+    maybe_clean_up()
+    return "done"
+
+
+def _finish(portrait, status, error_code=""):
+    portrait.status = status
+    portrait.stage = ""
+    portrait.error_code = error_code
+    portrait.finished_at = timezone.now()
+    portrait.save(
+        update_fields=[
+            "status",
+            "stage",
+            "error_code",
+            "finished_at",
+            "jpeg_name",
+            "webp_name",
+            "width",
+            "height",
+            "faces_found",
+            "faces_dressed",
+            "render_ms",
+        ]
+    )
+
+
+def enqueue(portrait):
+    """Queue the job once the row is committed (the worker reads it from the database)."""
+    transaction.on_commit(lambda: paint_portrait.enqueue(portrait.pk))
+
+
+def recover(portrait):
+    """A job left "processing" by a worker that died: queue it again once, then give up."""
+    if portrait.attempts < Portrait.MAX_ATTEMPTS:
+        requeued = Portrait.objects.filter(
+            pk=portrait.pk, status=Portrait.Status.PROCESSING, started_at=portrait.started_at
+        ).update(status=Portrait.Status.QUEUED, stage="")
+        if requeued:
+            log.warning("batyr: portrait %s was stuck, queued again", portrait.pk)
+            enqueue(portrait)
+        return "requeued" if requeued else "raced"
+    Portrait.objects.filter(pk=portrait.pk, status=Portrait.Status.PROCESSING).update(
+        status=Portrait.Status.FAILED,
+        stage="",
+        error_code="worker_lost",
+        finished_at=timezone.now(),
+    )
+    log.warning("batyr: portrait %s was stuck twice, failed", portrait.pk)
+    return "failed"
+
+
+def recover_stuck():
+    return [recover(p) for p in Portrait.objects.stuck()]
+
+
+def clean_up(now=None):
+    """Delete the photos (and their portraits) past their retention time. Returns how many."""
+    done = set()
+    for portrait in Portrait.objects.expired(now):
+        if portrait.upload_name not in done:
+            portrait.delete_files()
+            done.add(portrait.upload_name)
+    return len(done)
+
+
+def maybe_clean_up():
+    """Run the retention clean-up from the worker at most every ten minutes."""
+    if cache.add("batyr:cleanup", 1, timeout=CLEANUP_EVERY_SECONDS):
+        recover_stuck()
+        clean_up()

@@ -1,0 +1,373 @@
+"""Upload page, the job's progress/result page, its JSON status, and the private images.
+
+Every page and file about a visitor's portrait is reached only through its secret token and
+is sent with ``Cache-Control: private, no-store`` and ``X-Robots-Tag: noindex``.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import pipeline, tasks
+from .messages import error_message
+from .models import Look, Portrait, private_storage
+
+IMAGES = {
+    # name in the URL: (field, content type)
+    "photo.jpg": ("upload_name", "image/jpeg"),
+    "portrait.jpg": ("jpeg_name", "image/jpeg"),
+    "portrait.webp": ("webp_name", "image/webp"),
+}
+STEPS = [
+    ("queued", _("Queued")),
+    ("face", _("Finding your face")),
+    ("dress", _("Dressing")),
+    ("paint", _("Painting the steppe")),
+    ("done", _("Done")),
+]
+
+
+def private(view):
+    """Never cached anywhere, never indexed."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+def limits():
+    return pipeline.Limits(
+        max_bytes=settings.BATYR_MAX_UPLOAD_MB * 1024 * 1024,
+        max_pixels=settings.BATYR_MAX_MEGAPIXELS * 1_000_000,
+    )
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stop reading an uploaded file past the size limit (the rest is discarded, not stored)."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def new_file(self, *args, **kwargs):
+        self.received = 0
+        return super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def over_rate_limit(request):
+    """Count an upload for this client (a hash of its address) in this hour's window."""
+    limit = settings.BATYR_UPLOADS_PER_HOUR
+    if limit <= 0:
+        return False
+    address = request.META.get("REMOTE_ADDR", "")
+    client = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
+    key = f"batyr:uploads:{client}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3700)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=3700)
+        count = 1
+    return count > limit
+
+
+def queue_is_full():
+    return Portrait.objects.pending().count() >= settings.BATYR_MAX_QUEUE
+
+
+def looks_with_links():
+    """Active looks, each with ``heritage_url`` when its heritage section exists (2 queries)."""
+    looks = list(Look.objects.active())
+    slugs = {look.heritage_section for look in looks if look.heritage_section}
+    existing = set()
+    if slugs:
+        from heritage.models import Section
+
+        existing = set(Section.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    for look in looks:
+        look.heritage_url = (
+            reverse("heritage:section", kwargs={"section": look.heritage_section})
+            if look.heritage_section in existing
+            else ""
+        )
+    return looks
+
+
+def camera_allowed(response):
+    """The upload page may use the camera (the site's default policy forbids it)."""
+    policy = settings.PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    response["Permissions-Policy"] = policy
+    return response
+
+
+# --- the upload page ---------------------------------------------------------------------
+
+
+@csrf_exempt  # the CSRF check runs inside, after the size limit is installed
+@require_http_methods(["GET", "HEAD", "POST"])
+def upload(request):
+    if request.method == "POST":
+        handler = SizeLimitHandler(request, settings.BATYR_MAX_UPLOAD_MB * 1024 * 1024)
+        request.upload_handlers.insert(0, handler)
+        request.batyr_size_handler = handler
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
+    if request.method != "POST":
+        return _upload_page(
+            request, chosen=request.GET.get("look", ""), deleted=request.GET.get("deleted") == "1"
+        )
+
+    handler = request.batyr_size_handler
+    chosen = request.POST.get("look", "")
+    consent = request.POST.get("consent") == "yes"
+
+    def refuse(code, status=400, **extra):
+        return _upload_page(
+            request,
+            error=error_message(code),
+            status=status,
+            chosen=chosen,
+            consent=consent,
+            **extra,
+        )
+
+    if over_rate_limit(request):
+        return refuse("rate_limited", 429)
+    if queue_is_full():
+        response = refuse("busy", 503)
+        response["Retry-After"] = "120"
+        return response
+    if not consent:
+        return refuse("consent")
+    look = Look.objects.active().filter(slug=chosen).first()
+    if look is None:
+        return refuse("unknown_look")
+    if handler.exceeded:
+        return refuse("too_large", 413)
+    files = [f for f in request.FILES.getlist("photo") if f.size]
+    if not files:
+        empty = any(f.size == 0 for f in request.FILES.getlist("photo"))
+        return refuse("empty" if empty else "no_file")
+    upload_file = files[0]
+    try:
+        work = pipeline.read_image(upload_file, limits())
+        pipeline.find_faces(work)
+    except pipeline.PipelineError as exc:
+        return refuse(exc.code, 413 if exc.code == "too_large" else 400)
+    finally:
+        upload_file.close()
+
+    with transaction.atomic():
+        portrait, token = Portrait.create(
+            look=look, language=get_language(), upload_bytes=pipeline.encode_working_copy(work)
+        )
+        tasks.enqueue(portrait)
+    return redirect_303(portrait.url(token))
+
+
+def _upload_page(request, *, error="", status=200, chosen="", consent=False, deleted=False):
+    looks = looks_with_links()
+    if looks and chosen not in {look.slug for look in looks}:
+        chosen = looks[0].slug
+    response = render(
+        request,
+        "batyr/upload.html",
+        {
+            "looks": looks,
+            "chosen": chosen,
+            "consent": consent,
+            "error": error,
+            "deleted": deleted,
+            "max_mb": settings.BATYR_MAX_UPLOAD_MB,
+            "retention_hours": settings.BATYR_RETENTION_HOURS,
+        },
+        status=status,
+    )
+    return camera_allowed(response)
+
+
+def redirect_303(url):
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+# --- one portrait ------------------------------------------------------------------------
+
+
+def get_portrait(token):
+    if not token or len(token) > 64:
+        raise Http404
+    portrait = Portrait.objects.by_token(token).select_related("look").first()
+    if portrait is None:
+        raise Http404
+    if portrait.is_stuck:
+        tasks.recover(portrait)
+        portrait.refresh_from_db()
+    return portrait
+
+
+def gone(request, portrait=None):
+    if portrait is not None and portrait.deleted_at is None:
+        portrait.delete_files()  # past its retention time: delete now, not at the next sweep
+    return render(request, "batyr/deleted.html", status=410)
+
+
+@private
+@require_GET
+def portrait_page(request, token):
+    portrait = get_portrait(token)
+    if portrait.is_deleted:
+        return gone(request, portrait)
+    context = {
+        "portrait": portrait,
+        "token": token,
+        "steps": _steps(portrait),
+        "error": error_message(portrait.error_code) if portrait.error_code else "",
+    }
+    if portrait.status == Portrait.Status.DONE:
+        context["other_looks"] = [
+            look for look in Look.objects.active() if look.pk != portrait.look_id
+        ]
+    return render(request, "batyr/portrait.html", context)
+
+
+def _steps(portrait):
+    current = portrait.step()
+    failed = portrait.status == Portrait.Status.FAILED
+    return [
+        {
+            "key": key,
+            "label": label,
+            "state": "done" if index < current or (index == 4 and current == 4) else
+            ("failed" if failed else "current") if index == current else "todo",
+        }
+        for index, (key, label) in enumerate(STEPS)
+    ]  # fmt: skip
+
+
+@private
+@require_GET
+def status(request, token):
+    try:
+        portrait = get_portrait(token)
+    except Http404:
+        return JsonResponse({"status": "unknown"}, status=404)
+    if portrait.is_deleted:
+        return JsonResponse({"status": "deleted"}, status=410)
+    return JsonResponse(
+        {
+            "status": portrait.status,
+            "step": portrait.step(),
+            "steps": [dict(step, label=str(step["label"])) for step in _steps(portrait)],
+            "done": portrait.status == Portrait.Status.DONE,
+            "failed": portrait.status == Portrait.Status.FAILED,
+        }
+    )
+
+
+@private
+@require_GET
+def image(request, token, name):
+    if name not in IMAGES:
+        raise Http404
+    portrait = get_portrait(token)
+    if portrait.is_deleted:
+        return gone(request, portrait)
+    field, content_type = IMAGES[name]
+    stored = getattr(portrait, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = private_storage().open(stored, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    download = request.GET.get("download") == "1"
+    filename = f"kazportal-{portrait.look.slug}{name[name.rindex('.') :]}"
+    return FileResponse(
+        handle, content_type=content_type, as_attachment=download, filename=filename
+    )
+
+
+@private
+@require_POST
+def again(request, token):
+    """Try another look on the stored photo: a new job, no new upload."""
+    portrait = get_portrait(token)
+    if portrait.is_deleted:
+        return gone(request, portrait)
+    look = Look.objects.active().filter(slug=request.POST.get("look", "")).first()
+    if look is None:
+        return render(
+            request,
+            "batyr/refused.html",
+            {"error": error_message("unknown_look"), "back": portrait.url(token)},
+            status=400,
+        )
+    if over_rate_limit(request):
+        return render(
+            request,
+            "batyr/refused.html",
+            {"error": error_message("rate_limited"), "back": portrait.url(token)},
+            status=429,
+        )
+    if queue_is_full():
+        response = render(
+            request,
+            "batyr/refused.html",
+            {"error": error_message("busy"), "back": portrait.url(token)},
+            status=503,
+        )
+        response["Retry-After"] = "120"
+        return response
+    with transaction.atomic():
+        new, new_token = Portrait.create(look=look, language=get_language(), reuse=portrait)
+        tasks.enqueue(new)
+    return redirect_303(new.url(new_token))
+
+
+@private
+@require_POST
+def delete(request, token):
+    portrait = get_portrait(token)
+    if portrait.deleted_at is None:
+        portrait.delete_files()
+    return redirect_303(reverse("batyr:upload") + "?deleted=1")
+
+
+def home_examples():
+    """The home page's teaser cards: the active looks with their drawn examples (one query)."""
+    return list(Look.objects.active())
