@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import nh3
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -215,7 +217,7 @@ class Place(Publishable):
         """The place on openstreetmap.org (a link the visitor follows; nothing is loaded)."""
         if not self.has_coordinates:
             return ""
-        lat, lon = f"{self.latitude:.5f}", f"{self.longitude:.5f}"
+        lat, lon = (f"{Decimal(str(v)):.5f}" for v in (self.latitude, self.longitude))
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
 
 
