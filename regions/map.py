@@ -53,6 +53,8 @@ def tile_map(regions, current=None):
                     {"text": text, "y": first_y + i * LINE_HEIGHT} for i, text in enumerate(lines)
                 ],
                 "is_city": region.is_city,
+                # long words get a smaller type so they stay inside the tile
+                "size": "is-long" if max(len(line) for line in lines) > 12 else "",
                 "is_current": current is not None and region.pk == current.pk,
             }
         )
