@@ -36,11 +36,14 @@ def home(request):
         Article.objects.published().for_list().newest_first()[:3]
     )
     context["today_events"] = Event.objects.published().on_day(timezone.localdate())
-    # regions: six region cards (one query).
+    # regions: the three cities, then regions: eight cards (one query).
     from regions.models import Region
 
     context["home_regions"] = list(
-        Region.objects.published().select_related("cover").with_place_counts()[:6]
+        Region.objects.published()
+        .select_related("cover")
+        .with_place_counts()
+        .order_by("kind", "order", "slug")[:8]
     )
     from heritage.models import Section as HeritageSection
 
