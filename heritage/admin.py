@@ -3,6 +3,7 @@ list per section, each showing only the facts of its kind."""
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -107,14 +108,7 @@ class KindItemAdmin(PublishableAdminMixin, EditorAdmin):
     inlines = [ItemPhotoInline]
     view_on_site = True
     form = KindItemForm
-
-    def get_fieldsets(self, request, obj=None):
-        return [
-            (None, {"fields": ("title", "slug", "summary", "body", "cover")}),
-            (FACT_FIELDSET_TITLES[self.kind], {"fields": FACT_FIELDS[self.kind]}),
-            (_("Links"), {"fields": ("regions", "places", "related")}),
-            (_("Publication"), {"fields": ("status", "published_at", "order")}),
-        ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -140,6 +134,24 @@ class ArchiveItemAdmin(KindItemAdmin):
     inlines = [DocumentInline, ItemPhotoInline]
 
 
+def fieldsets_for(kind):
+    """The item form of a section: common fields, the kind's facts, links, publication. Set as a
+    class attribute (not get_fieldsets) so that modeltranslation puts in its language tabs."""
+    return [
+        (None, {"fields": ("title", "slug", "summary", "body", "cover")}),
+        (FACT_FIELDSET_TITLES[kind], {"fields": FACT_FIELDS[kind]}),
+        (_("Links"), {"fields": ("regions", "places", "related")}),
+        (_("Publication"), {"fields": ("status", "published_at", "order")}),
+    ]
+
+
 for _kind, _proxy in KIND_PROXIES.items():
     _base = ArchiveItemAdmin if _kind == Kind.ARCHIVES else KindItemAdmin
-    admin.site.register(_proxy, type(f"{_proxy.__name__}Admin", (_base,), {"kind": _kind}))
+    admin.site.register(
+        _proxy,
+        type(
+            f"{_proxy.__name__}Admin",
+            (_base,),
+            {"kind": _kind, "fieldsets": fieldsets_for(_kind)},
+        ),
+    )

@@ -223,19 +223,20 @@ def item(request, section, slug):
         slug=slug,
     )
     section = item.section
+    # Related items: the editor's choice first, then others of the same section (two queries).
     related = list(
         item.related.published()
         .exclude(pk=item.pk)
         .for_cards()
-        .order_by("section__order")[:RELATED]
+        .order_by("section__order", "order")[:RELATED]
     )
-    if not related:
-        related = list(
+    if len(related) < RELATED:
+        related += list(
             Item.objects.published()
             .filter(section=section)
-            .exclude(pk=item.pk)
+            .exclude(pk__in=[item.pk, *[r.pk for r in related]])
             .for_cards()
-            .order_by(*ORDERING.get(section.kind, ("order", "slug")))[:RELATED]
+            .order_by(*ORDERING.get(section.kind, ("order", "slug")))[: RELATED - len(related)]
         )
     regions = list(item.regions.all())
     places = list(item.places.all())
