@@ -4,7 +4,6 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django_tasks import task
@@ -88,9 +87,22 @@ def _finish(portrait, status, error_code=""):
     )
 
 
-def enqueue(portrait):
-    """Queue the job once the row is committed (the worker reads it from the database)."""
-    transaction.on_commit(lambda: paint_portrait.enqueue(portrait.pk))
+def enqueue(portrait, delete_photo=True):
+    """Queue the job (call after the portrait's row is committed: the worker reads it).
+
+    If the queue cannot be reached the job is failed at once (and with ``delete_photo`` its
+    photo deleted), and the error re-raised for the caller to answer 503.
+    """
+    try:
+        paint_portrait.enqueue(portrait.pk)
+    except Exception:
+        log.exception("batyr: could not queue portrait %s", portrait.pk)
+        Portrait.objects.filter(pk=portrait.pk).update(
+            status=Portrait.Status.FAILED, error_code="busy", finished_at=timezone.now()
+        )
+        if delete_photo:
+            portrait.delete_files()
+        raise
 
 
 def recover(portrait):
@@ -99,10 +111,14 @@ def recover(portrait):
         requeued = Portrait.objects.filter(
             pk=portrait.pk, status=Portrait.Status.PROCESSING, started_at=portrait.started_at
         ).update(status=Portrait.Status.QUEUED, stage="")
-        if requeued:
-            log.warning("batyr: portrait %s was stuck, queued again", portrait.pk)
-            enqueue(portrait)
-        return "requeued" if requeued else "raced"
+        if not requeued:
+            return "raced"
+        log.warning("batyr: portrait %s was stuck, queued again", portrait.pk)
+        try:
+            enqueue(portrait, delete_photo=False)
+        except Exception:  # enqueue() logged it and failed the job
+            return "failed"
+        return "requeued"
     Portrait.objects.filter(pk=portrait.pk, status=Portrait.Status.PROCESSING).update(
         status=Portrait.Status.FAILED,
         stage="",

@@ -11,13 +11,12 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -170,13 +169,13 @@ def _upload(request):
         response = refuse("busy", 503)
         response["Retry-After"] = "120"
         return response
+    if handler.exceeded:  # checked first: the fields after the file were not read
+        return refuse("too_large", 413)
     if not consent:
         return refuse("consent")
     look = Look.objects.active().filter(slug=chosen).first()
     if look is None:
         return refuse("unknown_look")
-    if handler.exceeded:
-        return refuse("too_large", 413)
     files = [f for f in request.FILES.getlist("photo") if f.size]
     if not files:
         empty = any(f.size == 0 for f in request.FILES.getlist("photo"))
@@ -190,11 +189,15 @@ def _upload(request):
     finally:
         upload_file.close()
 
-    with transaction.atomic():
-        portrait, token = Portrait.create(
-            look=look, language=get_language(), upload_bytes=pipeline.encode_working_copy(work)
-        )
+    portrait, token = Portrait.create(
+        look=look, language=get_language(), upload_bytes=pipeline.encode_working_copy(work)
+    )
+    try:
         tasks.enqueue(portrait)
+    except Exception:
+        response = refuse("busy", 503)
+        response["Retry-After"] = "120"
+        return response
     return redirect_303(portrait.url(token))
 
 
@@ -353,9 +356,18 @@ def again(request, token):
         )
         response["Retry-After"] = "120"
         return response
-    with transaction.atomic():
-        new, new_token = Portrait.create(look=look, language=get_language(), reuse=portrait)
-        tasks.enqueue(new)
+    new, new_token = Portrait.create(look=look, language=get_language(), reuse=portrait)
+    try:
+        tasks.enqueue(new, delete_photo=False)
+    except Exception:
+        response = render(
+            request,
+            "batyr/refused.html",
+            {"error": error_message("busy"), "back": reverse("batyr:upload")},
+            status=503,
+        )
+        response["Retry-After"] = "120"
+        return response
     return redirect_303(new.url(new_token))
 
 
