@@ -39,11 +39,25 @@ def occurrence_dates(occurrence):
     if start == end:
         return date_format(start, "DATE_FORMAT")
     # Within one year the first date needs no year: “21 March – 23 March 2027”.
-    first = "MONTH_DAY_FORMAT" if start.year == end.year else "DATE_FORMAT"
     return _("%(start)s – %(end)s") % {
-        "start": date_format(start, first),
+        "start": month_day(start) if start.year == end.year else date_format(start, "DATE_FORMAT"),
         "end": date_format(end, "DATE_FORMAT"),
     }
+
+
+@register.filter
+def month_day(value):
+    """“15 March” / “15 марта” / “15 наурыз”. Django's ru MONTH_DAY_FORMAT uses the nominative
+    month (“15 Март”); where the language's DATE_FORMAT uses the date form of the month name
+    (“E”), use that form here too."""
+    from django.utils.formats import date_format, get_format
+
+    if not value:
+        return ""
+    fmt = get_format("MONTH_DAY_FORMAT")
+    if "E" in get_format("DATE_FORMAT"):
+        fmt = fmt.replace("F", "E")
+    return date_format(value, fmt)
 
 
 @register.simple_tag(takes_context=True)

@@ -479,3 +479,20 @@ def test_sitemap_lists_articles_and_events(client):
     assert f"/en/articles/{article.slug}/" in xml
     assert f"/kk/events/{event.slug}/" in xml
     assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "lang,every_year,next_range",
+    [
+        ("ru", "21 марта – 23 марта", "21 марта – 23 марта"),
+        ("kk", "21 наурыз – 23 наурыз", "21 наурыз – 23 наурыз"),
+        ("en", "March 21 – March 23", "March 21 – March 23, "),
+    ],
+)
+def test_date_ranges_use_the_date_form_of_month_names(client, lang, every_year, next_range):
+    EventFactory(
+        slug="nauryz", start_date=D(2024, 3, 21), end_date=D(2024, 3, 23), recurrence="yearly"
+    )
+    html = client.get(url("event", lang=lang, slug="nauryz")).content.decode()
+    assert every_year in html
+    assert next_range in html
