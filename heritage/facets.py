@@ -78,7 +78,7 @@ class RegionFacet:
     """Regions that have published items in the section; their options cost one query."""
 
     param = "region"
-    label = _("Region")
+    label = _("Region or city")
 
     def __init__(self):
         self._regions = None
