@@ -348,7 +348,7 @@ def aventail(face, top_c, top_s, half_width, bottom, spacing=0.042, flare=0.3):
     s = face.sketch((-1.5, bottom - 0.3, 1.5, top_s + 0.3))
     side = bezier(
         (half_width, top_s + 0.05),
-        (half_width + 0.1, top_s - 0.6),
+        (half_width + 0.2, top_s - 0.45),
         (half_width + flare, bottom + 0.35),
         (half_width + flare * 0.6, bottom),
         18,
