@@ -12,8 +12,9 @@ from PIL import Image
 
 from heritage.models import Document, Item, Kind, Section
 from kazportal.models import Photo
+from regions.models import Place
 
-from .factories import RegionFactory
+from .factories import PlaceFactory, RegionFactory
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FIXTURE = FIXTURES / "20_heritage.json"
@@ -39,9 +40,30 @@ def records(model):
 
 @pytest.fixture
 def loaded(db):
-    for pk, slug in enumerate(REGION_SLUGS, start=1):
-        RegionFactory(pk=pk, slug=slug)
+    """The heritage fixture on its own: regions and the places it links to are made here, so
+    that the test does not depend on the regions fixture."""
+    regions = {pk: RegionFactory(pk=pk, slug=slug) for pk, slug in enumerate(REGION_SLUGS, 1)}
+    for record in records("heritage.item"):
+        for place_pk in record["fields"]["places"]:
+            if not Place.objects.filter(pk=place_pk).exists():
+                region = regions[record["fields"]["regions"][0]]
+                PlaceFactory(pk=place_pk, region=region, slug=f"place-{place_pk}")
     call_command("loaddata", str(FIXTURE), verbosity=0)
+
+
+def test_linked_places_exist_in_the_regions_fixture_and_in_the_items_regions():
+    regions_fixture = FIXTURES / "10_regions.json"
+    if not regions_fixture.exists():
+        pytest.skip("no regions fixture yet")
+    places = {
+        r["pk"]: r["fields"]["region"]
+        for r in json.loads(regions_fixture.read_text(encoding="utf-8"))
+        if r["model"] == "regions.place"
+    }
+    for record in records("heritage.item"):
+        for place_pk in record["fields"]["places"]:
+            assert place_pk in places, (record["fields"]["slug"], place_pk)
+            assert places[place_pk] in record["fields"]["regions"], record["fields"]["slug"]
 
 
 def test_fixture_is_what_the_builder_makes():
