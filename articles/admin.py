@@ -121,7 +121,7 @@ class EventAdmin(PublishableAdminMixin, EditorAdmin):
         "status",
         "translation_status",
     )
-    list_filter = ("status", "category", "recurrence", "region")
+    list_filter = ("status", "category", "recurrence", "is_example", "region")
     search_fields = (
         "title_kk",
         "title_ru",

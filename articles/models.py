@@ -421,6 +421,13 @@ class Event(Publishable):
     notes = models.TextField(
         _("editors' notes"), blank=True, help_text=_("Never shown on the site.")
     )
+    is_example = models.BooleanField(
+        _("example listing"),
+        default=False,
+        help_text=_(
+            "Demo content: visitors are told that the date and programme are only an example."
+        ),
+    )
 
     objects = EventQuerySet.as_manager()
 

@@ -496,3 +496,16 @@ def test_date_ranges_use_the_date_form_of_month_names(client, lang, every_year, 
     html = client.get(url("event", lang=lang, slug="nauryz")).content.decode()
     assert every_year in html
     assert next_range in html
+
+
+@pytest.mark.parametrize(
+    "lang,notice", [("kk", "Үлгі жазба"), ("ru", "Пример: это событие"), ("en", "Example listing")]
+)
+def test_example_events_are_labelled_as_examples(client, lang, notice):
+    EventFactory(slug="demo-fair", start_date=D(2027, 4, 23), is_example=True)
+    EventFactory(slug="real-day", start_date=D(2027, 4, 24))
+    assert notice in client.get(url("event", lang=lang, slug="demo-fair")).content.decode()
+    assert notice not in client.get(url("event", lang=lang, slug="real-day")).content.decode()
+    month = client.get(url("month", lang=lang, year="2027", month="04")).content.decode()
+    # Once in the grid and once in the list shown on phones; only for the example.
+    assert month.count('class="example-badge"') == 2
