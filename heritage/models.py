@@ -152,8 +152,8 @@ class Item(Publishable):
         _("body"),
         blank=True,
         help_text=_(
-            "Paragraphs in HTML: <p>, <h2>, <h3>, <ul>, <ol>, <li>, <strong>, <em>, <a>, "
-            "<blockquote>. Anything else is removed on save."
+            "Paragraphs in HTML. Allowed tags: p, h2, h3, ul, ol, li, strong, em, a, blockquote; "
+            "anything else is removed on save."
         ),
     )
     cover = models.ForeignKey(
