@@ -10,7 +10,7 @@
     var zone = form.querySelector("[data-dropzone]");
     var inputs = form.querySelectorAll('input[type="file"]');
     var preview = form.querySelector("[data-preview]");
-    var previewImg = preview && preview.querySelector("img");
+    var previewImg = null;
     var previewName = form.querySelector("[data-preview-name]");
     var hint = form.querySelector("[data-drop-hint]");
     var submit = form.querySelector("[data-submit]");
@@ -24,6 +24,11 @@
       if (!preview || !file) return;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
       objectUrl = URL.createObjectURL(file);
+      if (!previewImg) {
+        previewImg = document.createElement("img");
+        previewImg.alt = preview.getAttribute("data-alt") || "";
+        preview.insertBefore(previewImg, preview.firstChild);
+      }
       previewImg.hidden = false;
       previewImg.onerror = function () { previewImg.hidden = true; }; // e.g. HEIC in most browsers
       previewImg.src = objectUrl;

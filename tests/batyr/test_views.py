@@ -458,3 +458,36 @@ def test_admin_edits_looks_in_three_languages(admin_client, look):
     html = response.content.decode()
     for lang in LANGS:
         assert f'name="name_{lang}"' in html and f'name="description_{lang}"' in html
+
+
+# --- every page of the feature is valid HTML ---------------------------------------------
+
+
+def assert_valid_html(response):
+    import html5lib
+
+    html = response.content.decode()
+    html5lib.HTMLParser(strict=True).parse(html)
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+    for img in re.findall(r"<img\b[^>]*>", html):
+        assert " alt=" in img, img
+        assert " src=" in img, img
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_of_the_feature_is_valid_html(client, upload, look, lang):
+    assert_valid_html(client.get(f"/{lang}/batyr/"))
+    refused = upload(samples.landscape_png(), lang=lang)
+    assert_valid_html(refused)
+    done = upload(lang=lang)["Location"]
+    assert_valid_html(client.get(done))
+    _pending, token = Portrait.create(look=look, language=lang, upload_bytes=b"x")
+    assert_valid_html(client.get(f"/{lang}/batyr/{token}/"))
+    failed, failed_token = Portrait.create(look=look, language=lang, upload_bytes=b"x")
+    Portrait.objects.filter(pk=failed.pk).update(status="failed", error_code="no_face")
+    assert_valid_html(client.get(f"/{lang}/batyr/{failed_token}/"))
+    assert_valid_html(client.post(f"{done}again/", {"look": "nope"}))
+    client.post(f"{done}delete/")
+    gone = client.get(done)
+    assert gone.status_code == 410
+    assert_valid_html(gone)
