@@ -102,8 +102,11 @@ class EditorAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
     def save_model(self, request, obj, form, change):
         if self.slug_source and not getattr(obj, "slug", "x"):
             source = next(
-                (getattr(obj, f"{self.slug_source}_{code}") for code in LANGS
-                 if getattr(obj, f"{self.slug_source}_{code}", "")),
+                (
+                    getattr(obj, f"{self.slug_source}_{code}")
+                    for code in LANGS
+                    if getattr(obj, f"{self.slug_source}_{code}", "")
+                ),
                 "",
             )
             obj.slug = latin_slug(source)

@@ -34,7 +34,11 @@ SEARCHABLE += REGIONS_SEARCHABLE
 # articles: articles and calendar events
 SEARCHABLE += [
     (
-        gettext_lazy("Articles"), "articles.Article", "title", "lead", ("abstract", "body"),
+        gettext_lazy("Articles"),
+        "articles.Article",
+        "title",
+        "lead",
+        ("abstract", "body"),
         ("cover",),
     ),
     (gettext_lazy("Calendar"), "articles.Event", "title", "summary", ("description",), ()),
@@ -60,7 +64,5 @@ def run(query):
         queryset = model.objects.published().filter(condition).select_related(*related)
         results = list(queryset[:PER_GROUP])
         if results:
-            groups.append(
-                {"label": label, "results": results, "title": title, "summary": summary}
-            )
+            groups.append({"label": label, "results": results, "title": title, "summary": summary})
     return groups

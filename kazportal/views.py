@@ -32,9 +32,7 @@ def home(request):
     # the articles' prefetches).
     from articles.models import Article, Event
 
-    context["latest_articles"] = list(
-        Article.objects.published().for_list().newest_first()[:3]
-    )
+    context["latest_articles"] = list(Article.objects.published().for_list().newest_first()[:3])
     context["today_events"] = Event.objects.published().on_day(timezone.localdate())
     # regions: the three cities, then regions: eight cards (one query).
     from regions.models import Region

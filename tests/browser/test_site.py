@@ -16,7 +16,9 @@ def test_home_renders_in_each_language(live_server, page, lang):
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("h1").inner_text().strip() == HEADINGS[lang]
     # The self-hosted font is used and every stylesheet loaded from this site.
-    loaded = page.evaluate("document.fonts.load('16px \"Noto Sans\"', 'әғқңөұүһі').then(f => f.length)")
+    loaded = page.evaluate(
+        "document.fonts.load('16px \"Noto Sans\"', 'әғқңөұүһі').then(f => f.length)"
+    )
     assert loaded >= 1
     assert page.js_errors == []
 

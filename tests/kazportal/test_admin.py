@@ -34,7 +34,9 @@ def test_translation_status_column_and_filter(admin_client):
     assert missing_in(full, "en") == [] and missing_in(no_en, "en") == ["name"]
     html = admin_client.get("/admin/regions/region/").content.decode()
     assert 'class="missing">en –' in html and 'class="complete">kk ✓' in html
-    filtered = admin_client.get("/admin/regions/region/", {TranslationStatusFilter.parameter_name: "en"})
+    filtered = admin_client.get(
+        "/admin/regions/region/", {TranslationStatusFilter.parameter_name: "en"}
+    )
     assert list(filtered.context["cl"].queryset) == [no_en]
 
 
@@ -64,7 +66,9 @@ def test_admin_uses_the_tabbed_translation_admin_with_self_hosted_assets(admin_c
     assert 'name="alt_kk"' in html and 'name="alt_ru"' in html and 'name="alt_en"' in html
 
 
-@pytest.mark.parametrize(("lang", "text"), [("kk", "Бірдеңе дұрыс болмады"), ("ru", "Что-то пошло не так")])
+@pytest.mark.parametrize(
+    ("lang", "text"), [("kk", "Бірдеңе дұрыс болмады"), ("ru", "Что-то пошло не так")]
+)
 def test_500_page_is_translated(lang, text):
     request = RequestFactory().get(f"/{lang}/")
     with translation.override(lang):

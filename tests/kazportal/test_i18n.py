@@ -49,7 +49,11 @@ def test_language_switcher_keeps_the_page_and_query(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("lang", "text"),
-    [("kk", "Қазақстанға қош келдіңіз"), ("ru", "Добро пожаловать в Казахстан"), ("en", "Welcome to Kazakhstan")],
+    [
+        ("kk", "Қазақстанға қош келдіңіз"),
+        ("ru", "Добро пожаловать в Казахстан"),
+        ("en", "Welcome to Kazakhstan"),
+    ],
 )
 def test_home_is_translated(client, lang, text):
     assert text in client.get(f"/{lang}/").content.decode()
@@ -90,7 +94,10 @@ def test_kazakh_date_and_number_formats():
     with translation.override("kk"):
         assert formats.date_format(day) == "15 наурыз 2026 ж."
         assert formats.date_format(day, "YEAR_MONTH_FORMAT") == "Наурыз 2026 ж."
-        assert formats.number_format(1234567.5, decimal_pos=1, force_grouping=True) == "1\xa0234\xa0567,5"
+        assert (
+            formats.number_format(1234567.5, decimal_pos=1, force_grouping=True)
+            == "1\xa0234\xa0567,5"
+        )
         assert formats.get_format("FIRST_DAY_OF_WEEK") == 1
     with translation.override("ru"):
         assert formats.date_format(day) == "15 марта 2026 г."

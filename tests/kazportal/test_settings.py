@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(code_or_args, env_extra, module=True):
+def run(code_or_args, env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(env_extra)
     args = [sys.executable, *code_or_args]
@@ -24,7 +24,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_dev_settings_start_without_a_secret_key_because_debug_is_on():
     result = run(
-        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            "-c",
+            "import django; django.setup(); "
+            "from django.conf import settings; print(settings.DEBUG)",
+        ],
         {"DJANGO_SETTINGS_MODULE": "kazportal.settings.dev"},
     )
     assert result.returncode == 0, result.stderr
@@ -67,6 +71,9 @@ def test_redis_url_switches_the_cache_to_redis():
             "import django; django.setup(); from django.conf import settings; "
             "print(settings.CACHES['default']['BACKEND'])",
         ],
-        {"DJANGO_SETTINGS_MODULE": "kazportal.settings.dev", "REDIS_URL": "redis://127.0.0.1:6379/3"},
+        {
+            "DJANGO_SETTINGS_MODULE": "kazportal.settings.dev",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+        },
     )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
