@@ -213,6 +213,22 @@ def shoulders(mask, chin, width):
     return 1.45, -0.75
 
 
+def extend_past_sides(mask, box, size, image_size, faces):
+    """Where the photo's side edge cuts through a body, carry the body on to the picture's
+    edge (below the chins only), so the costume does not end in a straight vertical cut."""
+    scale = size[0] / (box[2] - box[0])
+    top = int(max(0, (min(f.chin[1] for f in faces) - box[1]) * scale))
+    left = int(round((0 - box[0]) * scale))
+    right = int(round((image_size[0] - box[0]) * scale))
+    inset = max(3, size[1] // 120)  # read inside the feathered border of the mask
+    out = mask.copy()
+    if 0 < left < size[0] - inset:
+        out[top:, : left + inset] = out[top:, left + inset : left + inset + 1]
+    if inset < right < size[0]:
+        out[top:, right - inset :] = out[top:, right - inset - 1 : right - inset]
+    return out
+
+
 def clear_above_rim(mask, faces, look):
     """Hide the person (hair) above each headgear's rim so the headgear sits, not perches."""
     h, w = mask.shape
@@ -348,6 +364,7 @@ def render(work, analysis, look_key, title, progress=None, person=None):
     picture = _warp(rgb, box, size, border=cv2.BORDER_REPLICATE)
     if person is None:
         mask = refine_mask(person_mask(rgb, box, size), picture)
+        mask = extend_past_sides(mask, box, size, work.size, analysis.faces)
     else:
         mask = np.clip(_warp(np.asarray(person, np.float32), box, size), 0, 1)
     timings["segment"] = time.perf_counter() - started
