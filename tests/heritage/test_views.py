@@ -1,5 +1,6 @@
 import json
 
+import html5lib
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
@@ -114,6 +115,7 @@ def test_every_section_and_item_page_in_every_language(client, items, lang):
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
+        html5lib.HTMLParser(strict=True).parse(response.content.decode())  # valid HTML
         html = soup(response)
         assert html.html["lang"] == lang
         assert len(html.find_all("h1")) == 1, page
