@@ -114,13 +114,20 @@ def scales(spacing, stops=BRONZE, roundness=0.9):
         r = np.hypot(fx * 2.0, np.maximum(fy - 0.2, 0) * 1.25)
         edge = smoothstep(0.75, 1.0, r)
         color = ramp(0.2 + 0.5 * fy + 0.3 * fx, stops)
-        color[..., :3] *= (1 - 0.6 * edge)[..., None]
+        jitter = cell_jitter(row, np.floor(uu), 0.12)
+        color[..., :3] *= ((1 - 0.6 * edge) * jitter)[..., None]
         shade = 0.5 + 0.5 * np.cos(np.clip(u * roundness, -1.45, 1.45)) ** 0.5
         color[..., :3] *= shade[..., None]
         color[..., 3] = 255
         return color
 
     return paint
+
+
+def cell_jitter(row, col, amount=0.18):
+    """A steady pseudo-random brightness per plate, so no two plates look cast alike."""
+    h = np.sin(row * 12.9898 + col * 78.233) * 43758.5453
+    return 1 - amount + 2 * amount * (h - np.floor(h))
 
 
 def lamellar(width=0.1, height=0.22, stops=STEEL):
@@ -132,9 +139,12 @@ def lamellar(width=0.1, height=0.22, stops=STEEL):
         fx = uu - np.floor(uu)
         fy = -v / height - row
         bevel = smoothstep(0.0, 0.14, fx) * smoothstep(0.0, 0.14, 1 - fx)
-        rounded = smoothstep(0.0, 0.12, fy)
+        # plates have rounded tops that overlap the row above
+        top = np.sqrt(np.clip(1 - ((fx - 0.5) * 2) ** 2, 0, 1)) * 0.12
+        rounded = smoothstep(0.0, 0.06, fy - (0.12 - top))
         color = ramp(0.2 + 0.55 * fx + 0.2 * fy, stops)
-        color[..., :3] *= (0.4 + 0.6 * bevel * rounded)[..., None]
+        shade = (0.4 + 0.6 * bevel * rounded) * cell_jitter(row, np.floor(uu))
+        color[..., :3] *= shade[..., None]
         lace = smoothstep(0.78, 0.84, fy) * (1 - smoothstep(0.92, 0.97, fy))
         color[..., :3] = (
             color[..., :3] * (1 - lace[..., None]) + np.array([120, 70, 36]) * lace[..., None]
@@ -230,40 +240,58 @@ def band(d, bottom_c, bottom_s, height, half_width, stops=GOLD, studs=0):
             d.circle((x - height * 0.06, y + height * 0.06), height * 0.06, (255, 255, 255, 150))
 
 
-def feather(d, base, length, width, angle):
-    """One owl feather: a soft cream vane with a few dark flecks."""
+def feather(d, base, length, width, angle, seed=0):
+    """One eagle-owl feather: a downy cream vane, fine barbs, brown flecks, a curved tip."""
     a = math.radians(angle)
     axis = np.array([math.sin(a), math.cos(a)])
     normal = np.array([axis[1], -axis[0]])
     base = np.asarray(base, np.float64)
-    t = np.linspace(0, 1, 18)
-    profile = np.sin(np.pi * np.clip(t * 0.92 + 0.08, 0, 1)) ** 0.6 * width
-    bend = np.sin(t * np.pi / 2) * width * 0.5
+    t = np.linspace(0, 1, 24)
+    profile = np.sin(np.pi * np.clip(t * 0.9 + 0.1, 0, 1)) ** 0.8 * width
+    bend = (t**2) * width * 0.9 * (1 if angle >= 0 else -1)
     spine = base + np.outer(t * length, axis) + np.outer(bend, normal)
     shape = join(spine + np.outer(profile, normal), (spine - np.outer(profile, normal))[::-1])
     d.gradient(
         shape,
-        [(0, (196, 184, 164)), (0.35, (240, 234, 222)), (1, (255, 255, 252))],
+        [
+            (0, (170, 150, 124)),
+            (0.3, (232, 224, 208)),
+            (0.75, (250, 247, 240)),
+            (1, (255, 255, 255)),
+        ],
         tuple(base),
         tuple(spine[-1]),
     )
-    rng = np.random.default_rng(int(angle * 10) % 997)
-    for s in np.linspace(0.3, 0.8, 4):
-        i = int(s * 17)
-        for side in (-0.45, 0.45):
-            p = spine[i] + normal * profile[i] * side + rng.normal(0, 0.1, 2) * width
-            d.circle(tuple(p), width * 0.12, (110, 86, 62, 150))
-    d.line(join(shape, shape[:1]), (150, 138, 120, 170), width * 0.05)
-    d.line(spine[:-2], (150, 136, 118), width * 0.07)
+    rng = np.random.default_rng(seed)
+    # barbs: fine lines from the shaft out to the edge, slanting to the tip
+    for i in range(3, 22):
+        for side in (-1, 1):
+            start = spine[i]
+            end = spine[min(23, i + 2)] + side * normal * profile[min(23, i + 2)] * 1.05
+            d.line([tuple(start), tuple(end)], (196, 184, 164, 150), width * 0.045)
+    # the eagle owl's brown flecks, in loose bars
+    for i in (7, 11, 15, 19):
+        for side in (-1, 1):
+            p = spine[i] + side * normal * profile[i] * rng.uniform(0.3, 0.7)
+            q = p + axis * width * 0.25 + side * normal * width * 0.12
+            d.line([tuple(p), tuple(q)], (112, 84, 58, 170), width * 0.16)
+    # a little down at the base
+    for _ in range(6):
+        side = rng.choice((-1, 1))
+        p = spine[2] + side * normal * width * 0.5
+        q = p + side * normal * width * rng.uniform(0.5, 0.9) - axis * width * rng.uniform(0.1, 0.4)
+        d.line([tuple(p), tuple(q)], (236, 228, 214, 200), width * 0.08)
+    d.line(spine[:-3], (156, 140, 120), width * 0.06)
 
 
 def uki(d, base, length, count=6, spread=70, lean=0.0):
     """A tuft of owl feathers (uki) fanned out from ``base``."""
     angles = [lean + (i / max(1, count - 1) - 0.5) * spread for i in range(count)]
     # outer feathers first so the upright ones sit in front
-    for angle in sorted(angles, key=lambda a: -abs(a - lean)):
-        scale = 1.0 - 0.35 * abs(angle - lean) / max(1, spread / 2)
-        feather(d, base, length * scale, length * 0.2, angle)
+    for k, angle in enumerate(sorted(angles, key=lambda a: -abs(a - lean))):
+        scale = 1.0 - 0.3 * abs(angle - lean) / max(1, spread / 2)
+        feather(d, base, length * scale, length * 0.15, angle, seed=k)
+    d.blur(0.0025)
 
 
 def bead_string(d, top, length, radius, colors=(CORAL, PEARL), sway=0.0):
