@@ -192,6 +192,14 @@ class Portrait(models.Model):
         return timezone.now() - self.started_at > limit
 
     @property
+    def is_slow(self):
+        """Still waiting for a worker a minute after the upload."""
+        return (
+            self.status == self.Status.QUEUED
+            and (timezone.now() - self.created_at).total_seconds() > 60
+        )
+
+    @property
     def too_many_faces(self):
         return self.faces_found > self.faces_dressed
 

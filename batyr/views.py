@@ -298,6 +298,7 @@ def status(request, token):
             "steps": [dict(step, label=str(step["label"])) for step in _steps(portrait)],
             "done": portrait.status == Portrait.Status.DONE,
             "failed": portrait.status == Portrait.Status.FAILED,
+            "slow": portrait.is_slow,
         }
     )
 

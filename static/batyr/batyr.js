@@ -95,6 +95,7 @@
   if (page && (page.getAttribute("data-status") === "queued" || page.getAttribute("data-status") === "processing")) {
     var url = page.getAttribute("data-status-url");
     var list = page.querySelector("[data-steps]");
+    var slow = page.querySelector("[data-slow]");
     var delay = 1000;
 
     var render = function (steps) {
@@ -113,6 +114,7 @@
         .then(function (response) { return response.json(); })
         .then(function (data) {
           if (data.steps) render(data.steps);
+          if (slow) slow.hidden = !data.slow;
           if (data.done || data.failed || data.status === "deleted") {
             window.location.reload();
             return;

@@ -491,3 +491,14 @@ def test_every_page_of_the_feature_is_valid_html(client, upload, look, lang):
     gone = client.get(done)
     assert gone.status_code == 410
     assert_valid_html(gone)
+
+
+def test_a_long_wait_is_explained(client, look):
+    portrait, token = Portrait.create(look=look, language="en", upload_bytes=b"x")
+    page = soup(client.get(f"/en/batyr/{token}/"))
+    assert page.select_one("[data-slow]").has_attr("hidden")
+    assert client.get(f"/en/batyr/{token}/status/").json()["slow"] is False
+    Portrait.objects.filter(pk=portrait.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    page = soup(client.get(f"/en/batyr/{token}/"))
+    assert not page.select_one("[data-slow]").has_attr("hidden")
+    assert client.get(f"/en/batyr/{token}/status/").json()["slow"] is True
