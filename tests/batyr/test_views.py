@@ -81,7 +81,7 @@ def test_look_can_be_preselected(client):
     assert page.select_one('input[name="look"][checked]')["value"] == "saukele"
 
 
-def test_home_shows_the_batyr_teaser(client, django_assert_max_num_queries):
+def test_home_shows_the_batyr_teaser(client):
     response = client.get("/en/")
     page = soup(response)
     section = page.select_one("section.batyr-home")
