@@ -1,0 +1,36 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def demo(settings):
+    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+    call_command("load_initial_data", verbosity=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_home_runs_a_fixed_number_of_queries(client, demo, django_assert_max_num_queries, lang):
+    # regions, heritage sections, latest articles (+ authors, tags), today's dates, batyr looks
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/{lang}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/regions/almaty/" in html and "/heritage/unesco/" in html and "/articles/" in html
+
+
+@pytest.mark.django_db
+def test_search_finds_content_of_every_app_in_every_language(
+    client, demo, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/search/", {"q": "Abai"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/en/regions/abai/" in html  # a region
+    assert "/en/heritage/" in html  # a heritage item
+    # A Kazakh word finds the same region from the English page.
+    kk = client.get("/en/search/", {"q": "Абай"}).content.decode()
+    assert "/en/regions/abai/" in kk
+    nothing = client.get("/ru/search/", {"q": "zzzzqqq"}).content.decode()
+    assert "ничего не найдено" in nothing
