@@ -83,8 +83,31 @@ def test_every_ui_string_is_translated_in_kazakh_and_russian():
     assert not problems, "\n".join(problems)
 
 
+def test_plural_entries_have_every_form_of_their_language():
+    # Russian has four plural forms in Django's catalogue (1, 2-4, 5-20, fractions): a msgstr
+    # with fewer would fall back to another language's text for "5 results".
+    problems = []
+    for path in project_catalogues():
+        po = polib.pofile(str(path))
+        nplurals = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
+        for entry in po:
+            if entry.msgid_plural and not entry.obsolete and len(entry.msgstr_plural) != nplurals:
+                problems.append(f"{path.relative_to(ROOT)}: {entry.msgid!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_russian_plurals_in_search(client):
+    for n in (5, 11):
+        with translation.override("ru"):
+            text = translation.ngettext(
+                "%(counter)s result for “%(query)s”.", "%(counter)s results for “%(query)s”.", n
+            ) % {"counter": n, "query": "x"}
+        assert text == f"{n} результатов по запросу «x».", text
+
+
 def test_every_app_has_kk_ru_en_catalogues():
-    for app in ("kazportal",):
+    for app in ("kazportal", "regions", "heritage", "articles", "batyr"):
         for lang in LANGS:
             assert (ROOT / app / "locale" / lang / "LC_MESSAGES" / "django.po").exists()
 
