@@ -2,6 +2,7 @@
 
 import base64
 import re
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,32 @@ def test_drop_a_photo_on_the_drop_zone(live_server, page):
     assert page.locator("#photo").evaluate("input => input.files[0].name") == "dropped.jpg"
     page.locator("[data-preview] img").wait_for(state="visible")
     assert page.js_errors == []
+
+
+AXE = Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_portrait_pages_pass_axe_wcag_aa(live_server, browser, lang):
+    """The pages behind a token (not in the site-wide accessibility test): result, progress."""
+    look = Look.objects.get(slug="dulyga")
+    done, done_token = Portrait.create(
+        look=look, language=lang, upload_bytes=samples.astronaut_jpeg()
+    )
+    paint_portrait.call(done.pk)
+    waiting, waiting_token = Portrait.create(look=look, language=lang, upload_bytes=b"x")
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    for token in (done_token, waiting_token):
+        path = f"/{lang}/batyr/{token}/"
+        assert page.goto(live_server.url + path).status == 200
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+        )
+        assert result["passes"]
+        problems += [f"{path}: {v['id']} {v['nodes'][0]['target']}" for v in result["violations"]]
+    context.close()
+    assert not problems, "\n".join(problems)
