@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from kazportal.models import Photo, Publishable, PublishableQuerySet
-
-from .sanitize import clean_html, editor_extensions
+from kazportal.sanitize import clean_html, editor_extensions
 
 LANGS = ("kk", "ru", "en")
 WORDS_PER_MINUTE = 200

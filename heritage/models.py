@@ -10,7 +10,6 @@ cheap. Archive documents are the one fact that repeats, so they get their own `D
 
 import os
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,7 +17,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kazportal.models import Photo, Publishable, PublishableQuerySet
+from kazportal.models import (
+    Photo,
+    Publishable,
+    PublishableQuerySet,
+    latitude_field,
+    longitude_field,
+)
+from kazportal.sanitize import clean_html
 
 
 class Kind(models.TextChoices):
@@ -209,22 +215,8 @@ class Item(Publishable):
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
     # --- UNESCO and museums ------------------------------------------------------------------
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     # --- museums and reserves ----------------------------------------------------------------
     museum_kind = models.CharField(
         _("kind of institution"), max_length=20, choices=MuseumKind.choices, blank=True
@@ -312,20 +304,6 @@ def body_columns():
 
     # Only the per-language columns: reading `body` itself would return a fallback language.
     return [f"body_{code}" for code, _name in settings.LANGUAGES]
-
-
-ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
-
-
-def clean_html(html):
-    """Keep the few tags an item body needs; links get rel="noopener noreferrer"."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 class ItemPhoto(models.Model):

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-import nh3
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
@@ -8,32 +7,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kazportal.models import Photo, Publishable, PublishableQuerySet
+from kazportal.models import (
+    Photo,
+    Publishable,
+    PublishableQuerySet,
+    latitude_field,
+    longitude_field,
+)
+from kazportal.sanitize import clean_html
 
 LANGS = ("kk", "ru", "en")
-
-# Region and place bodies are short rich texts: paragraphs, sub-headings, lists and links.
-BODY_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
-BODY_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "*": {"lang"}}
-
-
-def clean_body(html):
-    """Keep only the allowed tags of a body text (no scripts, styles or event handlers)."""
-    if not html:
-        return html
-    return nh3.clean(
-        html,
-        tags=BODY_TAGS,
-        attributes=BODY_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    ).strip()
 
 
 def _clean_bodies(obj):
     for lang in LANGS:
         field = f"body_{lang}"
-        setattr(obj, field, clean_body(getattr(obj, field, "")))
+        setattr(obj, field, clean_html(getattr(obj, field, "")))
 
 
 class RegionQuerySet(PublishableQuerySet):
@@ -155,22 +144,8 @@ class Place(Publishable):
     name = models.CharField(_("name"), max_length=160)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("HTML: paragraphs, lists, links."))
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     season = models.CharField(_("best season"), max_length=200, blank=True)
     hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     getting_there = models.TextField(_("how to get there"), blank=True)

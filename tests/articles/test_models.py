@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, Event, shift_year
-from articles.sanitize import clean_html
+from kazportal.sanitize import clean_html
 
 from .factories import ArticleFactory, EventFactory, TagFactory
 

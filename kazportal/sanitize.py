@@ -1,4 +1,4 @@
-"""Allow-list HTML sanitizing for the rich text editors write (article bodies).
+"""Allow-list HTML sanitizing of every rich text body (articles, regions, places, heritage items).
 
 Whatever an editor pastes, what is stored keeps only the tags and attributes below: no scripts,
 no styles, no event handlers, no `javascript:` or `data:` links, no iframes or forms.
