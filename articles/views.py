@@ -140,8 +140,9 @@ def article_detail(request, slug):
 def citation(article, authors, absolute):
     names = ", ".join(field_in_language(a, "name")[0] for a in authors)
     year = (article.first_published_on or article.accepted_on or article.published_at).year
-    parts = [f"{names} ({year})." if names else f"({year})."]
-    parts.append(field_in_language(article, "title")[0].rstrip(".") + ".")
+    title = field_in_language(article, "title")[0].rstrip(".") + "."
+    # With no author the title leads, as in APA style: "Title. (2026). Source. URL"
+    parts = [f"{names} ({year}).", title] if names else [title, f"({year})."]
     source = field_in_language(article, "source")[0]
     if source:
         parts.append(source.rstrip(".") + ".")

@@ -509,3 +509,15 @@ def test_example_events_are_labelled_as_examples(client, lang, notice):
     month = client.get(url("month", lang=lang, year="2027", month="04")).content.decode()
     # Once in the grid and once in the list shown on phones; only for the example.
     assert month.count('class="example-badge"') == 2
+
+
+def test_cite_this_article_text_with_and_without_authors(client):
+    author = AuthorFactory(name_en="Aigerim Bekova")
+    with_author = ArticleFactory(slug="with", title_en="Felt crafts", authors=[author])
+    anonymous = ArticleFactory(slug="anon", title_en="Steppe news")
+    html = client.get(url("detail", slug=with_author.slug)).content.decode()
+    year = with_author.published_at.year
+    assert f"Aigerim Bekova ({year}). Felt crafts." in html
+    html = client.get(url("detail", slug=anonymous.slug)).content.decode()
+    assert f"Steppe news. ({year})." in html
+    assert f'"citation">({year})' not in html
