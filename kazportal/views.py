@@ -8,12 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.models import Article, Event
+from batyr.views import home_examples
+from heritage.models import Section as HeritageSection
+from regions.models import Region
+
 from . import search as site_search
 
 
 @require_GET
 def home(request):
-    # Each app adds its teaser for the home page here (one or two queries each).
+    # Each app's teaser for the home page (one or two queries each).
     context = {
         "site_jsonld": {
             "@context": "https://schema.org",
@@ -30,25 +35,18 @@ def home(request):
     }
     # articles: the three newest articles and today's calendar dates (one query each, plus
     # the articles' prefetches).
-    from articles.models import Article, Event
-
     context["latest_articles"] = list(Article.objects.published().for_list().newest_first()[:3])
     context["today_events"] = Event.objects.published().on_day(timezone.localdate())
     # regions: the three cities, then regions: eight cards (one query).
-    from regions.models import Region
-
     context["home_regions"] = list(
         Region.objects.published()
         .select_related("cover")
         .with_place_counts()
         .order_by("kind", "order", "slug")[:8]
     )
-    from heritage.models import Section as HeritageSection
-
+    # heritage: the eight sections with their item counts (one query).
     context["heritage_sections"] = list(HeritageSection.objects.with_item_counts())
     # batyr: the looks with their drawn examples (one query).
-    from batyr.views import home_examples
-
     context["batyr_examples"] = home_examples()
     return render(request, "kazportal/home.html", context)
 
