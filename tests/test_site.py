@@ -109,6 +109,12 @@ def check_page(client, path):
     response = client.get(path)
     if response.status_code != 200:
         return [f"{path}: {response.status_code}"]
+    csp = response.get("Content-Security-Policy", "")
+    script_src = csp.split("script-src")[-1].split(";")[0]
+    if "frame-ancestors 'none'" not in csp or "'unsafe-inline'" in script_src:
+        return [f"{path}: missing or weak Content-Security-Policy"]
+    if response.get("X-Content-Type-Options") != "nosniff" or "Permissions-Policy" not in response:
+        return [f"{path}: missing security headers"]
     if not response["Content-Type"].startswith("text/html"):
         return []
     problems = []
