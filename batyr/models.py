@@ -133,6 +133,8 @@ class Portrait(models.Model):
     webp_name = models.CharField(max_length=200, blank=True, editable=False)
     width = models.PositiveSmallIntegerField(default=0, editable=False)
     height = models.PositiveSmallIntegerField(default=0, editable=False)
+    photo_width = models.PositiveSmallIntegerField(default=0, editable=False)
+    photo_height = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -153,7 +155,7 @@ class Portrait(models.Model):
     # --- creation ------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, *, look, language, upload_bytes=None, reuse=None):
+    def create(cls, *, look, language, upload_bytes=None, photo_size=(0, 0), reuse=None):
         """A queued job with a fresh secret token. Returns ``(portrait, token)``.
 
         Either stores ``upload_bytes`` (the metadata-free working copy) or, with ``reuse``,
@@ -166,8 +168,10 @@ class Portrait(models.Model):
         if reuse is not None:
             portrait.upload_name = reuse.upload_name
             portrait.expires_at = reuse.expires_at
+            portrait.photo_width, portrait.photo_height = reuse.photo_width, reuse.photo_height
         else:
             name = f"batyr/{secrets.token_hex(16)}-photo.jpg"
+            portrait.photo_width, portrait.photo_height = photo_size
             portrait.upload_name = private_storage().save(name, ContentFile(upload_bytes))
             portrait.expires_at = now + timedelta(hours=settings.BATYR_RETENTION_HOURS)
         portrait.save()

@@ -190,7 +190,10 @@ def _upload(request):
         upload_file.close()
 
     portrait, token = Portrait.create(
-        look=look, language=get_language(), upload_bytes=pipeline.encode_working_copy(work)
+        look=look,
+        language=get_language(),
+        upload_bytes=pipeline.encode_working_copy(work),
+        photo_size=work.size,
     )
     try:
         tasks.enqueue(portrait)

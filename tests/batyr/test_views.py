@@ -119,6 +119,10 @@ def test_result_page(done_portrait, client, django_assert_max_num_queries):
     after = page.select_one(".after img")["src"]
     assert before == f"/en/batyr/{token}/photo.jpg"
     assert after == f"/en/batyr/{token}/portrait.jpg"
+    # the stored photo's real size, so the page does not jump while it loads
+    photo = Image.open(io.BytesIO(client.get(before).getvalue()))
+    before_img = page.select_one(".before img")
+    assert (int(before_img["width"]), int(before_img["height"])) == photo.size
     downloads = [a["href"] for a in page.select(".actions a[download]")]
     assert f"/en/batyr/{token}/portrait.jpg?download=1" in downloads
     # another look, the delete button and the deletion time
