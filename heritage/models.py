@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kazportal.models import (
+    GalleryPhoto,
     Photo,
     Publishable,
     PublishableQuerySet,
@@ -306,20 +307,8 @@ def body_columns():
     return [f"body_{code}" for code, _name in settings.LANGUAGES]
 
 
-class ItemPhoto(models.Model):
+class ItemPhoto(GalleryPhoto):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="item_photos")
-    photo = models.ForeignKey(
-        Photo, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="+"
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("gallery photo")
-        verbose_name_plural = _("gallery")
-
-    def __str__(self):
-        return str(self.photo)
 
 
 # Document files: what may be uploaded and how each kind is served.

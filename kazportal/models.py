@@ -141,3 +141,21 @@ class Photo(models.Model):
 
     def get_admin_url(self):
         return reverse("admin:kazportal_photo_change", args=[self.pk])
+
+
+class GalleryPhoto(models.Model):
+    """One photo of an ordered gallery; a subclass adds the foreign key to what it illustrates."""
+
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+        verbose_name = _("gallery photo")
+        verbose_name_plural = _("gallery")
+
+    def __str__(self):
+        return str(self.photo)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kazportal.models import (
+    GalleryPhoto,
     Photo,
     Publishable,
     PublishableQuerySet,
@@ -196,17 +197,5 @@ class Place(Publishable):
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
 
 
-class PlacePhoto(models.Model):
+class PlacePhoto(GalleryPhoto):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="place_photos")
-    photo = models.ForeignKey(
-        Photo, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="+"
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("gallery photo")
-        verbose_name_plural = _("gallery")
-
-    def __str__(self):
-        return str(self.photo)
