@@ -6,8 +6,10 @@ its model here; the search runs one query per entry, whatever the amount of cont
 
 from django.apps import apps
 from django.db.models import Q
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 MIN_LENGTH = 2
 MAX_LENGTH = 100
@@ -66,3 +68,19 @@ def run(query):
         if results:
             groups.append({"label": label, "results": results, "title": title, "summary": summary})
     return groups
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "groups": [], "error": ""}
+    status = 200
+    if query:
+        error = validate(query)
+        if error:
+            context["error"] = error
+            status = 400
+        else:
+            context["groups"] = run(query)
+            context["total"] = sum(len(g["results"]) for g in context["groups"])
+    return render(request, "kazportal/search.html", context, status=status)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import views as articles_views
 
-from . import views
+from . import search, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Kazportal administration")
@@ -25,7 +25,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", search.search, name="search"),
     path("regions/", include("regions.urls")),
     path("heritage/", include("heritage.urls")),
     path("", include("articles.urls")),

@@ -13,8 +13,6 @@ from batyr.views import home_examples
 from heritage.models import Section as HeritageSection
 from regions.models import Region
 
-from . import search as site_search
-
 
 @require_GET
 def home(request):
@@ -49,22 +47,6 @@ def home(request):
     # batyr: the looks with their drawn examples (one query).
     context["batyr_examples"] = home_examples()
     return render(request, "kazportal/home.html", context)
-
-
-@require_GET
-def search(request):
-    query = request.GET.get("q", "").strip()
-    context = {"query": query, "groups": [], "error": ""}
-    status = 200
-    if query:
-        error = site_search.validate(query)
-        if error:
-            context["error"] = error
-            status = 400
-        else:
-            context["groups"] = site_search.run(query)
-            context["total"] = sum(len(g["results"]) for g in context["groups"])
-    return render(request, "kazportal/search.html", context, status=status)
 
 
 @never_cache
