@@ -333,7 +333,8 @@ def torso(neck_half, neck_drop, shoulders, reach=1.6, v_depth=0.0):
     rest, so the garment takes each body's own shape."""
     sx, _sy = shoulders
     half = sx + reach
-    side = [(neck_half, -0.12), (neck_half + 0.2, -0.1), (half, -0.1)]
+    # the garment stands up beside the neck (a collar), so no shirt shows above the shoulders
+    side = [(neck_half, -0.12), (neck_half + 0.1, 0.0), (neck_half + 0.4, 0.1), (half, 0.1)]
     neck = bezier(
         (-neck_half, -0.12),
         (-neck_half * 0.6, neck_drop - v_depth),
