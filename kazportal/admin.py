@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
+from .cache import bump_generation
 from .models import Photo
 from .tasks import make_renditions
 from .text import latin_slug
@@ -123,11 +124,13 @@ class PublishableAdminMixin:
         from django.utils import timezone
 
         count = queryset.update(status="published", published_at=timezone.now())
+        bump_generation()  # update() sends no signals: refresh the page cache here
         self.message_user(request, _("%(count)d item(s) published.") % {"count": count})
 
     @admin.action(description=_("Return the selected items to drafts"))
     def unpublish(self, request, queryset):
         count = queryset.update(status="draft")
+        bump_generation()
         self.message_user(request, _("%(count)d item(s) returned to drafts.") % {"count": count})
 
 

@@ -16,3 +16,7 @@ class KazportalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_editors, sender=self, dispatch_uid="kazportal-editors")
+
+        from .cache import connect_signals
+
+        connect_signals()

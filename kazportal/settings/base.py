@@ -66,6 +66,10 @@ INSTALLED_APPS += ["django_prose_editor"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and feed, 304 on If-None-Match / If-Modified-Since (cached pages too).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous pages from the cache as early as possible (see kazportal/cache.py).
+    "kazportal.cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "kazportal.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,6 +125,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole-page cache for anonymous visitors (kazportal/cache.py). On by default with Redis only:
+# the local-memory cache is per process, so with several gunicorn workers a publication would
+# invalidate the pages of one worker only (set PAGE_CACHE_SECONDS for a one-process server).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+PAGE_CACHE_QUERY_SECONDS = int(os.environ.get("PAGE_CACHE_QUERY_SECONDS", "60"))
+# A save or delete of any model of these apps (or of these models) invalidates every page.
+PAGE_CACHE_CONTENT_APPS = ["kazportal", "regions", "heritage", "articles"]
+PAGE_CACHE_CONTENT_MODELS = ["batyr.Look"]
+# First path segments after the language prefix that are never cached (forms, private results).
+PAGE_CACHE_SKIP = ["batyr"]
 
 # --- auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
