@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
 from .cache import bump_generation
-from .models import Photo
+from .models import HomePage, HomeRegion, Photo
 from .tasks import make_renditions
 from .text import latin_slug
 
@@ -161,3 +162,66 @@ class PhotoAdmin(EditorAdmin):
         return format_html(
             '<img src="{}" width="400" alt="" loading="lazy">', obj.rendition(800, "WEBP").url
         )
+
+
+class HomeRegionInline(admin.TabularInline):
+    model = HomeRegion
+    fields = ("region", "order")
+    autocomplete_fields = ("region",)
+    extra = 1
+
+
+@admin.register(HomePage)
+class HomePageAdmin(EditorAdmin):
+    """One change form for the single home page row: no list, no adding a second, no delete."""
+
+    inlines = [HomeRegionInline]
+    autocomplete_fields = ("hero_photo", "track_cover")
+    fieldsets = (
+        (_("1. Welcome"), {"fields": ("hero_heading", "hero_subheading", "hero_photo")}),
+        (
+            _("3. Music of the steppe"),
+            {
+                "fields": (
+                    "music_heading",
+                    "track_title",
+                    "track_performer",
+                    "track_description",
+                    "track_cover",
+                    "track_audio",
+                )
+            },
+        ),
+        (
+            _("4. Culture of the Great Steppe"),
+            {"fields": ("intro_heading", "intro_text", "intro_quote")},
+        ),
+        (
+            _("5.–8. Headings of the other blocks"),
+            {
+                "description": _(
+                    "Left empty, a block keeps the site's own wording. The featured regions "
+                    "are chosen below; without them the three cities and the first region "
+                    "are shown."
+                ),
+                "fields": (
+                    "articles_heading",
+                    "regions_heading",
+                    "regions_lead",
+                    "heritage_heading",
+                    "batyr_heading",
+                    "batyr_lead",
+                ),
+            },
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not HomePage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        home = HomePage.load()
+        return redirect("admin:kazportal_homepage_change", home.pk)

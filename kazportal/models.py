@@ -1,5 +1,6 @@
 """Shared content plumbing: the publishing mixin and the Photo library."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -159,3 +160,158 @@ class GalleryPhoto(models.Model):
 
     def __str__(self):
         return str(self.photo)
+
+
+# --- the home page ---------------------------------------------------------------------------
+
+AUDIO_TYPES = {
+    # extension: (MIME type for <source type>, does the file's start look like this format?)
+    "mp3": ("audio/mpeg", lambda head: head[:3] == b"ID3" or (head[0] == 0xFF and head[1] >= 0xE0)),
+    "ogg": ("audio/ogg", lambda head: head[:4] == b"OggS"),
+    "m4a": ("audio/mp4", lambda head: head[4:8] == b"ftyp"),
+    "wav": ("audio/wav", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE"),
+}
+AUDIO_MAX_BYTES = 12 * 1024 * 1024
+
+
+def audio_extension(name):
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def validate_audio(upload):
+    """An MP3, OGG, M4A or WAV file, checked by its extension and by its first bytes, of at most
+    AUDIO_MAX_BYTES."""
+    ext = audio_extension(upload.name)
+    if ext not in AUDIO_TYPES:
+        raise ValidationError(
+            _("Choose an MP3, OGG, M4A or WAV audio file."), code="audio_extension"
+        )
+    if upload.size > AUDIO_MAX_BYTES:
+        raise ValidationError(
+            _("The audio file is too large: at most %(mb)d MB.")
+            % {"mb": AUDIO_MAX_BYTES // (1024 * 1024)},
+            code="audio_size",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    _mime, looks_right = AUDIO_TYPES[ext]
+    if len(head) < 12 or not looks_right(head):
+        raise ValidationError(
+            _("This file is not a playable %(format)s audio file.") % {"format": ext.upper()},
+            code="audio_content",
+        )
+
+
+class HomePage(models.Model):
+    """The home page's editable texts, pictures and music: one row, edited in the admin."""
+
+    SINGLETON_PK = 1
+
+    # 1. hero
+    hero_heading = models.CharField(
+        _("hero heading"), max_length=120, blank=True, help_text=_("The page's main heading.")
+    )
+    hero_subheading = models.CharField(_("hero subheading"), max_length=300, blank=True)
+    hero_photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("hero picture"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A wide landscape picture, at least 1600 pixels wide."),
+    )
+    # 3. music of the steppe
+    music_heading = models.CharField(_("music block heading"), max_length=120, blank=True)
+    track_title = models.CharField(_("track title"), max_length=200, blank=True)
+    track_performer = models.CharField(_("performer"), max_length=200, blank=True)
+    track_description = models.CharField(_("about the track"), max_length=400, blank=True)
+    track_cover = models.ForeignKey(
+        Photo,
+        verbose_name=_("album art"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    track_audio = models.FileField(
+        _("audio file"),
+        upload_to="home/audio/",
+        blank=True,
+        validators=[validate_audio],
+        help_text=_("MP3, OGG, M4A or WAV, at most 12 MB. Without it the music block is hidden."),
+    )
+    # 4. culture of the Great Steppe
+    intro_heading = models.CharField(_("introduction heading"), max_length=120, blank=True)
+    intro_text = models.TextField(
+        _("introduction"), blank=True, help_text=_("Plain text; an empty line starts a paragraph.")
+    )
+    intro_quote = models.CharField(_("quotation"), max_length=300, blank=True)
+    # 5.–8. the other blocks' headings and leads (empty: the site's default wording)
+    articles_heading = models.CharField(_("articles heading"), max_length=120, blank=True)
+    regions_heading = models.CharField(_("regions heading"), max_length=120, blank=True)
+    regions_lead = models.CharField(_("regions lead"), max_length=400, blank=True)
+    heritage_heading = models.CharField(_("heritage heading"), max_length=120, blank=True)
+    batyr_heading = models.CharField(_("batyr heading"), max_length=120, blank=True)
+    batyr_lead = models.CharField(_("batyr lead"), max_length=400, blank=True)
+    featured_regions = models.ManyToManyField(
+        "regions.Region",
+        through="HomeRegion",
+        verbose_name=_("featured regions"),
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home page")
+
+    def __str__(self):
+        return str(_("Home page"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The one row, created empty when missing (the admin's change form edits it)."""
+        home, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
+        return home
+
+    @classmethod
+    def for_page(cls):
+        """The row with its pictures (one query), or an unsaved empty one: reading the home
+        page never writes."""
+        found = cls.objects.select_related("hero_photo", "track_cover").filter(pk=cls.SINGLETON_PK)
+        return found.first() or cls(pk=cls.SINGLETON_PK)
+
+    @property
+    def audio_type(self):
+        if not self.track_audio:
+            return ""
+        return AUDIO_TYPES.get(audio_extension(self.track_audio.name), ("",))[0]
+
+
+class HomeRegion(models.Model):
+    """A region featured on the home page, in the editor's order."""
+
+    home = models.ForeignKey(HomePage, on_delete=models.CASCADE, related_name="region_features")
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        related_name="home_features",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("featured region")
+        verbose_name_plural = _("featured regions")
+        constraints = [models.UniqueConstraint(fields=["home", "region"], name="home_region_once")]
+
+    def __str__(self):
+        return str(self.region)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,13 +12,56 @@ from django.views.decorators.http import require_GET
 from articles.models import Article, Event
 from batyr.views import home_examples
 from heritage.models import Section as HeritageSection
+from regions.map import tile_map
 from regions.models import Region
+
+from .models import HomePage, HomeRegion
+from .templatetags.kazportal import field_in_language
+
+
+def today_in_calendar(today):
+    """Today's calendar dates and True; when today has none, the next date and False (one
+    query)."""
+    found = Event.objects.published().upcoming(today)
+    todays = [o for o in found if o.covers(today)]
+    if todays:
+        return todays, True
+    return found[:1], False
+
+
+def home_regions(home):
+    """(every public region for the map, the featured ones in the editor's order) in one query.
+    With none featured: the three cities and the first region."""
+    feature = HomeRegion.objects.filter(home_id=home.pk, region=OuterRef("pk"))
+    regions = list(
+        Region.objects.published()
+        .select_related("cover")
+        .with_place_counts()
+        .annotate(home_order=Subquery(feature.values("order")[:1]))
+        .order_by("kind", "order", "slug")
+    )
+    featured = sorted(
+        (r for r in regions if r.home_order is not None), key=lambda r: (r.home_order, r.order)
+    )
+    return regions, featured or regions[:4]
 
 
 @require_GET
 def home(request):
-    # Each app's teaser for the home page (one or two queries each).
+    """The home page's eight blocks in the seed's order; texts and music from HomePage."""
+    home = HomePage.for_page()
+    today_events, is_today = today_in_calendar(timezone.localdate())
+    regions, featured_regions = home_regions(home)
     context = {
+        "home": home,
+        "intro_text": field_in_language(home, "intro_text"),
+        "today_events": today_events,
+        "today_is_today": is_today,
+        "latest_articles": list(Article.objects.published().for_list().newest_first()[:3]),
+        "map": tile_map(regions),
+        "home_regions": featured_regions,
+        "heritage_sections": list(HeritageSection.objects.with_item_counts()),
+        "batyr_examples": home_examples(),
         "site_jsonld": {
             "@context": "https://schema.org",
             "@type": "WebSite",
@@ -31,21 +75,6 @@ def home(request):
             },
         },
     }
-    # articles: the three newest articles and today's calendar dates (one query each, plus
-    # the articles' prefetches).
-    context["latest_articles"] = list(Article.objects.published().for_list().newest_first()[:3])
-    context["today_events"] = Event.objects.published().on_day(timezone.localdate())
-    # regions: the three cities, then regions: eight cards (one query).
-    context["home_regions"] = list(
-        Region.objects.published()
-        .select_related("cover")
-        .with_place_counts()
-        .order_by("kind", "order", "slug")[:8]
-    )
-    # heritage: the eight sections with their item counts (one query).
-    context["heritage_sections"] = list(HeritageSection.objects.with_item_counts())
-    # batyr: the looks with their drawn examples (one query).
-    context["batyr_examples"] = home_examples()
     return render(request, "kazportal/home.html", context)
 
 
