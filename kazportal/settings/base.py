@@ -126,6 +126,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# imagekit remembers which renditions exist: in each process's memory, not one Redis round trip
+# per rendition per page (a page has up to a hundred). Files are never deleted behind its back.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "OPTIONS": {"MAX_ENTRIES": 50_000},
+}
+IMAGEKIT_CACHE_BACKEND = "renditions"
+# imagekit's own file names, computed once per process (kazportal/renditions.py).
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "kazportal.renditions.remembered_source_name_as_path"
+
 # Whole-page cache for anonymous visitors (kazportal/cache.py). On by default with Redis only:
 # the local-memory cache is per process, so with several gunicorn workers a publication would
 # invalidate the pages of one worker only (set PAGE_CACHE_SECONDS for a one-process server).

@@ -10,6 +10,9 @@ from .base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each test has its own media folder and a cleared default cache: imagekit's memory of which
+# renditions exist must be cleared with it.
+IMAGEKIT_CACHE_BACKEND = "default"
 PAGE_CACHE_SECONDS = 0  # tests/kazportal/test_cache.py turns the page cache on
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

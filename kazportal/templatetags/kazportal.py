@@ -5,6 +5,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kazportal.renditions import picture_urls
+
 register = template.Library()
 
 LANGUAGE_NAMES_IN = {
@@ -65,19 +67,17 @@ def picture(photo, sizes="100vw", loading="lazy", css_class="", alt=None, fetchp
     """<picture> with WebP and a JPEG/PNG fallback in several widths, width/height and alt."""
     if not photo or not photo.image:
         return ""
-    widths = photo.widths()
-    fallback = photo.fallback_format
-    default_width = min(widths, key=lambda w: abs(w - 800))
+    webp_srcset, fallback_src, fallback_srcset, default_width = picture_urls(photo)
     ratio = photo.height / photo.width if photo.width else 0.75
     alt_text = alt if alt is not None else field_in_language(photo, "alt")[0]
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
         'decoding="async"{}{}></picture>',
-        photo.srcset("WEBP"),
+        webp_srcset,
         sizes,
-        photo.rendition(default_width, fallback).url,
-        photo.srcset(fallback),
+        fallback_src,
+        fallback_srcset,
         sizes,
         default_width,
         round(default_width * ratio),
