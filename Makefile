@@ -73,3 +73,11 @@ ci-checks: .stamp-install-dev translations
 
 clean:
 	rm -rf $(VENV) .stamp-install .stamp-install-dev staticfiles
+
+# Load benchmark of the production server (gunicorn, debug off) on a fresh demo site, with
+# Debian's wrk: requests/s and p50/p99 latency of five pages, page cache off and on. Needs
+# PostgreSQL and Redis on 127.0.0.1 (see kazportal/bench_load.py --help; BENCH_ARGS=...).
+.PHONY: bench-load
+bench-load: setup
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	$(BIN)/python -m kazportal.bench_load $(BENCH_ARGS)
