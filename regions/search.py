@@ -2,7 +2,32 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kazportal.search import Searchable
+from kazportal.templatetags.kazportal import field_in_language
+
+
+def _place_kind(place):
+    region = field_in_language(place.region, "name")[0]
+    return f"{place.get_kind_display()} · {region}"
+
+
 SEARCHABLE = [
-    (_("Regions and cities"), "regions.Region", "name", "summary", ("centre", "body"), ()),
-    (_("Places to visit"), "regions.Place", "name", "summary", ("body",), ("region",)),
+    Searchable(
+        _("Regions and cities"),
+        "regions.Region",
+        "name",
+        "summary",
+        ("centre", "body"),
+        (),
+        lambda region: region.get_kind_display(),
+    ),
+    Searchable(
+        _("Places to visit"),
+        "regions.Place",
+        "name",
+        "summary",
+        ("body",),
+        ("region",),
+        _place_kind,
+    ),
 ]
