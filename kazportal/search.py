@@ -15,8 +15,9 @@ Every one of those expressions has a GIN index (the apps' `*_search_indexes` mig
 them with the SQL of `index_sql()`). The rank only reads the short fields: a title hit above a
 summary hit above a hit in the rest of the text, the visitor's language first, then similarity.
 
-Elsewhere (SQLite) a simpler search runs: every word must occur (case-insensitively) in one of
-the fields in one of the languages, ranked the same way without the similarity.
+Elsewhere (SQLite) a simpler search runs: every word, shortened to its stem, must occur
+(case-insensitively) in one of the fields in one of the languages or in the slug, ranked the
+same way (title, summary; the visitor's language first) without the similarity.
 """
 
 import html
@@ -336,16 +337,19 @@ def _contains(fields, langs, word):
 
 
 def _fallback_queryset(entry, query, lang):
+    """Every word's stem (see stems(): a typo or another ending of a long word still matches)
+    in one of the fields in one of the languages, or in the slug."""
     model = entry.model_class
+    words = stems(query.words)
     matches = Q()
-    for word in query.words:
+    for word in words:
         slug_word = latin_slug(word)
         in_slug = Q(slug__icontains=slug_word) if slug_word else Q(pk__in=[])
         matches &= _contains(entry.fields, LANGS, word) | in_slug
 
     def every_word(fields, langs):
         condition = Q()
-        for word in query.words:
+        for word in words:
             condition &= _contains(fields, langs, word)
         return condition
 
@@ -441,18 +445,19 @@ def excerpt(text, match, length=SNIPPET_LENGTH):
 
 
 def snippet(obj, entry, pattern):
-    """(HTML, language) of a short excerpt: where the visitor's words occur in the summary or,
-    failing that, in the other text fields; in the visitor's language or its fallback."""
-    summary, lang = field_in_language(obj, entry.summary)
-    texts = [summary] + [getattr(obj, f"{name}_{lang}", "") for name in entry.extra]
-    for value in texts:
-        text = plain_text(value)
-        match = pattern.search(text)
-        if match:
-            return highlight(excerpt(text, match), pattern), lang
-    if not summary:
-        summary, lang = field_in_language(obj, entry.extra[0]) if entry.extra else ("", lang)
-    return highlight(excerpt(plain_text(summary), None), pattern), lang
+    """(HTML, language) of a short excerpt where the visitor's words occur: in the summary, then
+    the other text fields, of the visitor's language first, then of the fallback languages. With
+    no such place, the summary's beginning (in the visitor's language or its fallback)."""
+    lang = get_language() or settings.LANGUAGE_CODE
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    for code in (lang, *fallbacks.get(lang, fallbacks["default"])):
+        for name in (entry.summary, *entry.extra):
+            text = plain_text(getattr(obj, f"{name}_{code}", ""))
+            match = pattern.search(text)
+            if match:
+                return highlight(excerpt(text, match), pattern), code
+    summary, code = field_in_language(obj, entry.summary)
+    return highlight(excerpt(plain_text(summary), None), pattern), code
 
 
 def make_hit(obj, entry, pattern):
