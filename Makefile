@@ -81,3 +81,9 @@ clean:
 bench-load: setup
 	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
 	$(BIN)/python -m kazportal.bench_load $(BENCH_ARGS)
+
+# Search speed on PostgreSQL: demo content + 10,000 generated articles in its own database
+# (kazportal_bench_search; BENCH_DATABASE_URL to choose another), p50/p95 per query.
+.PHONY: bench-search
+bench-search: setup
+	$(BIN)/python -u -m kazportal.bench_search $(BENCH_ARGS)
