@@ -152,7 +152,7 @@ def parse(raw):
         }
     words = WORD.findall(text)[:MAX_WORDS]
     if sum(len(w) for w in words) < MIN_LENGTH:
-        return None, _("Type at least %(n)d letters or digits to search.") % {"n": MIN_LENGTH}
+        return None, _("Type at least %(n)d letters to search.") % {"n": MIN_LENGTH}
     return Query(text, words), ""
 
 
