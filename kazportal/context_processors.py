@@ -24,6 +24,8 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "language_alternates": alternates,
-        "x_default_url": default["absolute"],
+        # x-default: the address without a language prefix, which sends each visitor to their
+        # language (as the sitemap says).
+        "x_default_url": default["absolute"].replace(f"/{settings.LANGUAGE_CODE}/", "/", 1),
         "canonical_url": request.build_absolute_uri(path),
     }

@@ -147,6 +147,8 @@ def test_canonical_and_hreflang_of_each_page_in_each_language(client, demo, lang
         assert alternates[lang] == ORIGIN + path
         for other in LANGS:
             assert alternates[other] == ORIGIN + f"/{other}/" + path[4:], path
+        # the same x-default as the sitemap's: the address without a language prefix
+        assert alternates["x-default"] == ORIGIN + "/" + path[4:], path
         assert meta(document, "property", "og:url") == ORIGIN + path
 
 
