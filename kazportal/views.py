@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import OuterRef, Subquery
@@ -5,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,6 +18,7 @@ from heritage.models import Section as HeritageSection
 from regions.map import tile_map
 from regions.models import Region
 
+from . import cache as page_cache
 from .models import HomePage, HomeRegion
 from .templatetags.kazportal import field_in_language
 
@@ -46,13 +50,27 @@ def home_regions(home):
     return regions, featured or regions[:4]
 
 
-@require_GET
-def home(request):
-    """The home page's eight blocks in the seed's order; texts and music from HomePage."""
+# The home page's content, per process: {(generation, language, day): (content, expires)}.
+_home_content = {}
+
+
+def home_content(today):
+    """What the home page shows besides the request-dependent bits (eight queries).
+
+    With settings.HOME_CONTENT_SECONDS, each process keeps it for the current content
+    generation (see cache.py: any content change starts a new one), language and day, until the
+    next scheduled publication at most: the page cache's rules, for the rendering path too."""
+    seconds = settings.HOME_CONTENT_SECONDS
+    if seconds:
+        generation = page_cache.current_generation()
+        key = (generation, get_language(), today)
+        found = _home_content.get(key)
+        if found and found[1] > time.time():
+            return found[0]
     home = HomePage.for_page()
-    today_events, is_today = today_in_calendar(timezone.localdate())
+    today_events, is_today = today_in_calendar(today)
     regions, featured_regions = home_regions(home)
-    context = {
+    content = {
         "home": home,
         "intro_text": field_in_language(home, "intro_text"),
         "today_events": today_events,
@@ -62,17 +80,32 @@ def home(request):
         "home_regions": featured_regions,
         "heritage_sections": list(HeritageSection.objects.with_item_counts()),
         "batyr_examples": home_examples(),
-        "site_jsonld": {
-            "@context": "https://schema.org",
-            "@type": "WebSite",
-            "name": settings.SITE_NAME,
-            "url": request.build_absolute_uri(reverse("home")),
-            "inLanguage": request.LANGUAGE_CODE,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": request.build_absolute_uri(reverse("search")) + "?q={query}",
-                "query-input": "required name=query",
-            },
+    }
+    if seconds:
+        expires = time.time() + seconds
+        soonest = page_cache.next_publication(generation)
+        if soonest:
+            expires = min(expires, soonest)
+        if any(k[0] != generation for k in _home_content):
+            _home_content.clear()
+        _home_content[key] = (content, expires)
+    return content
+
+
+@require_GET
+def home(request):
+    """The home page's eight blocks in the seed's order; texts and music from HomePage."""
+    context = dict(home_content(timezone.localdate()))
+    context["site_jsonld"] = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("home")),
+        "inLanguage": request.LANGUAGE_CODE,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": request.build_absolute_uri(reverse("search")) + "?q={query}",
+            "query-input": "required name=query",
         },
     }
     return render(request, "kazportal/home.html", context)

@@ -13,6 +13,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Each test has its own media folder and a cleared default cache: imagekit's memory of which
 # renditions exist must be cleared with it.
 IMAGEKIT_CACHE_BACKEND = "default"
+HOME_CONTENT_SECONDS = 0
 PAGE_CACHE_SECONDS = 0  # tests/kazportal/test_cache.py turns the page cache on
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

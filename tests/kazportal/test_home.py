@@ -307,7 +307,9 @@ def test_admin_saves_the_three_languages_and_a_track(admin_client):
             "region_features-0-order": "1",
         },
     )
-    response = admin_client.post("/admin/kazportal/homepage/1/change/", data)
+    response = admin_client.post(
+        "/admin/kazportal/homepage/1/change/", data, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     home = HomePage.objects.get()
     assert (home.hero_heading_kk, home.hero_heading_ru, home.hero_heading_en) == (
@@ -330,7 +332,9 @@ def test_admin_saves_the_three_languages_and_a_track(admin_client):
 def test_admin_rejects_a_file_that_is_not_audio(admin_client, name, content, message):
     HomePage.load()
     data = admin_data(track_audio=SimpleUploadedFile(name, content))
-    response = admin_client.post("/admin/kazportal/homepage/1/change/", data)
+    response = admin_client.post(
+        "/admin/kazportal/homepage/1/change/", data, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not HomePage.objects.get().track_audio
@@ -342,7 +346,9 @@ def test_admin_rejects_a_too_large_audio_file(admin_client, settings, monkeypatc
     monkeypatch.setattr(models, "AUDIO_MAX_BYTES", 1000)
     HomePage.load()
     data = admin_data(track_audio=SimpleUploadedFile("big.wav", wav_bytes()))
-    response = admin_client.post("/admin/kazportal/homepage/1/change/", data)
+    response = admin_client.post(
+        "/admin/kazportal/homepage/1/change/", data, headers={"Accept-Language": "en"}
+    )
     assert "The audio file is too large" in response.content.decode()
 
 
