@@ -77,3 +77,30 @@ def test_redis_url_switches_the_cache_to_redis():
         },
     )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_postgres_connections_run_queries_without_parallel_workers():
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    result = run(
+        ["-c", code],
+        {
+            "DJANGO_SETTINGS_MODULE": "kazportal.settings.dev",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kazportal",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c max_parallel_workers_per_gather=0"
+    # DJANGO_PG_OPTIONS replaces them.
+    result = run(
+        ["-c", code],
+        {
+            "DJANGO_SETTINGS_MODULE": "kazportal.settings.dev",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kazportal",
+            "DJANGO_PG_OPTIONS": "-c work_mem=8MB",
+        },
+    )
+    assert result.stdout.strip() == "-c work_mem=8MB"
