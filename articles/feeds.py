@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from kazportal.templatetags.kazportal import field_in_language
+from kazportal.i18n import field_in_language
 
 from .models import Article
 

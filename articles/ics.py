@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from kazportal.templatetags.kazportal import field_in_language
+from kazportal.i18n import field_in_language
 
 
 def _text(obj, field):

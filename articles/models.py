@@ -16,10 +16,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from kazportal.i18n import LANGS
 from kazportal.models import Photo, Publishable, PublishableQuerySet
 from kazportal.sanitize import clean_html, editor_extensions
 
-LANGS = ("kk", "ru", "en")
 WORDS_PER_MINUTE = 200
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")

@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kazportal.templatetags.kazportal import field_in_language
+from kazportal.i18n import LANGS, field_in_language
 from regions.models import Region
 
 from . import ics
 from .models import MAX_YEAR, MIN_YEAR, Article, Byline, Event, Tag
 
 PER_PAGE = 12
-LANGS = ("kk", "ru", "en")
 
 
 def bad_request(request, message):

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
+from kazportal.i18n import LANGS
+
 from .cache import bump_generation
 from .models import HomePage, HomeRegion, Photo
 from .tasks import make_renditions
 from .text import latin_slug
-
-LANGS = ("kk", "ru", "en")
 
 
 def translated_fields(model):

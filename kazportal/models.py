@@ -57,6 +57,20 @@ class Publishable(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
 
+def photo_field(verbose_name=None, **options):
+    """A cover-like link to one Photo of the library: optional, cleared when the photo is
+    deleted, with no reverse accessor on Photo."""
+    return models.ForeignKey(
+        Photo,
+        verbose_name=verbose_name or _("cover"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        **options,
+    )
+
+
 def latitude_field():
     return models.DecimalField(
         _("latitude"),
@@ -213,28 +227,15 @@ class HomePage(models.Model):
         _("hero heading"), max_length=120, blank=True, help_text=_("The page's main heading.")
     )
     hero_subheading = models.CharField(_("hero subheading"), max_length=300, blank=True)
-    hero_photo = models.ForeignKey(
-        Photo,
-        verbose_name=_("hero picture"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("A wide landscape picture, at least 1600 pixels wide."),
+    hero_photo = photo_field(
+        _("hero picture"), help_text=_("A wide landscape picture, at least 1600 pixels wide.")
     )
     # 3. music of the steppe
     music_heading = models.CharField(_("music block heading"), max_length=120, blank=True)
     track_title = models.CharField(_("track title"), max_length=200, blank=True)
     track_performer = models.CharField(_("performer"), max_length=200, blank=True)
     track_description = models.CharField(_("about the track"), max_length=400, blank=True)
-    track_cover = models.ForeignKey(
-        Photo,
-        verbose_name=_("album art"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    track_cover = photo_field(_("album art"))
     track_audio = models.FileField(
         _("audio file"),
         upload_to="home/audio/",

@@ -72,3 +72,22 @@ def editor_extensions():
         "History": True,
         "HTML": True,
     }
+
+
+class SanitizedBodies:
+    """Model mixin: every language's rich-text columns of BODY_FIELDS are cleaned on save,
+    however the row arrives (admin, fixtures, shell). Put it before the model base class."""
+
+    BODY_FIELDS = ("body",)
+
+    def save(self, *args, **kwargs):
+        from kazportal.i18n import LANGS
+
+        for name in self.BODY_FIELDS:
+            for code in LANGS:
+                # The per-language columns: reading `body` itself would give a fallback language.
+                column = f"{name}_{code}"
+                value = getattr(self, column, None)
+                if value:
+                    setattr(self, column, clean_html(value))
+        super().save(*args, **kwargs)

@@ -39,14 +39,14 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kazportal.templatetags.kazportal import field_in_language
+from kazportal.i18n import LANGS, field_in_language
 from kazportal.text import latin_slug
 
 MIN_LENGTH = 2
 MAX_LENGTH = 100
 MAX_WORDS = 10
 PER_GROUP = 10
-LANGS = ("kk", "ru", "en")
+
 # PostgreSQL text-search configuration of each language; it has no Kazakh stemmer.
 CONFIGS = {"kk": "simple", "ru": "russian", "en": "english"}
 SNIPPET_LENGTH = 220

@@ -19,8 +19,8 @@ from regions.map import tile_map
 from regions.models import Region
 
 from . import cache as page_cache
+from .i18n import field_in_language
 from .models import HomePage, HomeRegion
-from .templatetags.kazportal import field_in_language
 
 
 def today_in_calendar(today):

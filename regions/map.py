@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext as _
 
-from kazportal.templatetags.kazportal import field_in_language
+from kazportal.i18n import field_in_language
 
 COLUMNS, ROWS = 7, 5
 TILE_W, TILE_H, GAP = 124, 84, 6

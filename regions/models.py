@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kazportal.i18n import LANGS
 from kazportal.models import (
     GalleryPhoto,
     Photo,
@@ -16,8 +17,6 @@ from kazportal.models import (
     longitude_field,
 )
 from kazportal.sanitize import clean_html
-
-LANGS = ("kk", "ru", "en")
 
 
 def _clean_bodies(obj):

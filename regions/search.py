@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kazportal.i18n import field_in_language
 from kazportal.search import Searchable
-from kazportal.templatetags.kazportal import field_in_language
 
 
 def _place_kind(place):

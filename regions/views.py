@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kazportal.templatetags.kazportal import field_in_language, og_image_url
+from kazportal.i18n import field_in_language
+from kazportal.templatetags.kazportal import og_image_url
 
 from .map import tile_map
 from .models import Place, PlacePhoto, Region

@@ -5,13 +5,12 @@ import re
 
 import html5lib
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
-LANGS = [code for code, _name in settings.LANGUAGES]
+from kazportal.i18n import LANGS
 
 
 def public_url_names():

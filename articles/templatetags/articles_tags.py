@@ -78,6 +78,6 @@ def filter_url(context, name, value):
 def plain(obj, field):
     """A translated field as plain text (with the usual fallback), for <title>, meta tags and
     attributes where no notice can be shown."""
-    from kazportal.templatetags.kazportal import field_in_language
+    from kazportal.i18n import field_in_language
 
     return field_in_language(obj, field)[0] if obj else ""

@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kazportal.templatetags.kazportal import LANGUAGE_NAMES_IN, field_in_language
+from kazportal.i18n import NOT_YET_TRANSLATED, field_in_language
 
 register = template.Library()
 
@@ -39,7 +39,7 @@ def translated_lines(obj, field):
     return format_html(
         '<p class="fallback-notice" role="note">{}</p>'
         '<ul class="heritage-lines fallback" lang="{}">{}</ul>',
-        LANGUAGE_NAMES_IN[get_language()](),
+        NOT_YET_TRANSLATED[get_language()](),
         lang,
         items,
     )

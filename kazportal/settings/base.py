@@ -8,6 +8,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kazportal.i18n import LANGS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -177,23 +179,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "kazportal/lockout.html"
 
 # --- languages ------------------------------------------------------------
-LANGUAGE_CODE = "kk"
-LANGUAGES = [
-    ("kk", _("Kazakh")),
-    ("ru", _("Russian")),
-    ("en", _("English")),
-]
+LANGUAGE_CODE = LANGS[0]
+LANGUAGE_NAMES = {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")}
+LANGUAGES = [(code, LANGUAGE_NAMES[code]) for code in LANGS]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Almaty"
 FORMAT_MODULE_PATH = ["kazportal.formats"]
 
-MODELTRANSLATION_DEFAULT_LANGUAGE = "kk"
-MODELTRANSLATION_LANGUAGES = ("kk", "ru", "en")
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_LANGUAGES = LANGS
 # An empty field means "not translated yet": fall back to Kazakh, then Russian, then English.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {
-    "default": ("kk", "ru", "en"),
+    "default": LANGS,
     "kk": ("ru", "en"),
     "ru": ("kk", "en"),
     "en": ("ru", "kk"),

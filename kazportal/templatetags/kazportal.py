@@ -1,35 +1,13 @@
 from django import template
-from django.conf import settings
 from django.utils.html import conditional_escape, format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
+from kazportal import structured_data
+from kazportal.i18n import NOT_YET_TRANSLATED, field_in_language
 from kazportal.renditions import picture_urls
 
 register = template.Library()
-
-LANGUAGE_NAMES_IN = {
-    # "not yet translated into <language>", said in the visitor's language
-    "kk": lambda: _("This text is not yet translated into Kazakh."),
-    "ru": lambda: _("This text is not yet translated into Russian."),
-    "en": lambda: _("This text is not yet translated into English."),
-}
-
-
-def field_in_language(obj, field):
-    """(text, language) of a translated field for the active language, with the visible fallback
-    order of MODELTRANSLATION_FALLBACK_LANGUAGES when the field is empty."""
-    lang = get_language() or settings.LANGUAGE_CODE
-    own = getattr(obj, f"{field}_{lang}", None)
-    if own:
-        return own, lang
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    for other in fallbacks.get(lang, fallbacks["default"]):
-        text = getattr(obj, f"{field}_{other}", None)
-        if text:
-            return text, other
-    return "", lang
 
 
 @register.simple_tag
@@ -50,7 +28,7 @@ def translated(obj, field, tag="", html=False, notice=False):
     note = ""
     if notice:
         note = format_html(
-            '<p class="fallback-notice" role="note">{}</p>', LANGUAGE_NAMES_IN[current]()
+            '<p class="fallback-notice" role="note">{}</p>', NOT_YET_TRANSLATED[current]()
         )
     return format_html(
         '{}<{} lang="{}" class="fallback">{}</{}>',
@@ -91,9 +69,7 @@ def picture(photo, sizes="100vw", loading="lazy", css_class="", alt=None, fetchp
 @register.simple_tag
 def og_image_url(request, photo, width=1200):
     """Absolute URL of a JPEG rendition for Open Graph / JSON-LD."""
-    if not photo or not photo.image:
-        return ""
-    return request.build_absolute_uri(photo.rendition(min(width, photo.widths()[-1]), "JPEG").url)
+    return structured_data.image(request, photo, width)
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import strip_tags
 
-from kazportal.templatetags.kazportal import field_in_language
+from kazportal.i18n import field_in_language
 
 register = template.Library()
 

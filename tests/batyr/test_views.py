@@ -12,12 +12,11 @@ from PIL import Image
 
 from batyr.messages import error_message
 from batyr.models import Look, Portrait, hash_token
+from kazportal.i18n import LANGS
 
 from . import samples
 
 pytestmark = pytest.mark.django_db
-
-LANGS = ("kk", "ru", "en")
 
 
 def soup(response):

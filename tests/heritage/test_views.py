@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from heritage.models import Item, Kind, Section
+from kazportal.i18n import LANGS
 
 from .factories import (
     PDF_BYTES,
@@ -18,8 +19,6 @@ from .factories import (
     RegionFactory,
     section,
 )
-
-LANGS = ("kk", "ru", "en")
 
 
 def soup(response):

@@ -14,12 +14,13 @@ from django.utils import timezone, translation
 
 from articles.models import Article, Event
 from heritage.models import Item, Section
+from kazportal.i18n import LANGS
 from regions.models import Place, Region
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-LANGS = ("kk", "ru", "en")
+
 ORIGIN = "http://testserver"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 

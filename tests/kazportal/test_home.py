@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kazportal.i18n import LANGS
 from kazportal.models import HomePage, HomeRegion
 from tests.articles.factories import ArticleFactory, EventFactory, RegionFactory
 from tests.factories import PhotoFactory
@@ -18,7 +19,6 @@ from tests.factories import PhotoFactory
 pytestmark = pytest.mark.django_db
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
-LANGS = ("kk", "ru", "en")
 
 
 def soup(response):

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.timesince import timesince
 
+from kazportal.i18n import LANGS
+
 ROOT = Path(settings.BASE_DIR)
-LANGS = ("kk", "ru", "en")
 
 
 @pytest.mark.parametrize(

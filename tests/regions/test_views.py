@@ -6,12 +6,12 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import translation
 
+from kazportal.i18n import LANGS
 from regions.models import Place, Region
 
 from .factories import PlaceFactory, PlacePhotoFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
-LANGS = ("kk", "ru", "en")
 
 
 def url(name, lang, **kwargs):
