@@ -6,10 +6,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
+from modeltranslation.utils import get_translation_fields
 
 from kazportal.i18n import LANGS
 
-from .cache import bump_generation
 from .models import HomePage, HomeRegion, Photo
 from .tasks import make_renditions
 from .text import latin_slug
@@ -122,23 +122,19 @@ class PublishableAdminMixin:
 
     @admin.action(description=_("Publish the selected items now"))
     def publish_now(self, request, queryset):
-        from django.utils import timezone
-
-        count = queryset.update(status="published", published_at=timezone.now())
-        bump_generation()  # update() sends no signals: refresh the page cache here
+        count = queryset.publish()
         self.message_user(request, _("%(count)d item(s) published.") % {"count": count})
 
     @admin.action(description=_("Return the selected items to drafts"))
     def unpublish(self, request, queryset):
-        count = queryset.update(status="draft")
-        bump_generation()
+        count = queryset.unpublish()
         self.message_user(request, _("%(count)d item(s) returned to drafts.") % {"count": count})
 
 
 @admin.register(Photo)
 class PhotoAdmin(EditorAdmin):
     list_display = ("thumbnail", "alt", "width", "height", "translation_status", "created_at")
-    search_fields = ("alt_kk", "alt_ru", "alt_en", "caption_kk", "caption_ru", "caption_en")
+    search_fields = (*get_translation_fields("alt"), *get_translation_fields("caption"))
     readonly_fields = ("width", "height", "preview")
     ordering = ("-created_at",)
 

@@ -108,14 +108,10 @@ def next_publication(generation):
     cached = cache.get(key)
     if cached is not None and (cached == 0 or cached > now):
         return cached or None
-    from .models import Publishable
-
     moments = []
     for model in publishable_models():
         moment = (
-            model._default_manager.filter(
-                status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now()
-            )
+            model._default_manager.scheduled()
             .order_by("published_at")
             .values_list("published_at", flat=True)
             .first()

@@ -1,5 +1,6 @@
 """Shared content plumbing: the publishing mixin and the Photo library."""
 
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,22 +13,61 @@ from imagekit.processors import ResizeToFit
 
 
 class PublishableQuerySet(models.QuerySet):
+    """The publishing rule lives here and nowhere else: views, feeds, sitemaps, search, the page
+    cache and the admin's bulk actions all go through these methods."""
+
+    @staticmethod
+    def published_condition(prefix=""):
+        """What the public may see, as a Q: published, and the publication time has come.
+        `prefix` applies it across a relation, e.g. "places__" to count a region's places."""
+        return models.Q(
+            **{
+                f"{prefix}status": Publishable.Status.PUBLISHED,
+                f"{prefix}published_at__lte": timezone.now(),
+            }
+        )
+
     def published(self):
-        """What the public may see: published, and the publication time has come."""
-        return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self.published_condition())
 
     def drafts(self):
         return self.filter(status=Publishable.Status.DRAFT)
 
     def scheduled(self):
+        """Published, but its publication time is still to come."""
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def visible_to(self, user):
-        """Staff preview drafts and scheduled content ("view on site"); everyone else sees
-        only what is published."""
+        """Editors who may change this kind of content preview its drafts and scheduled rows
+        ("view on site"); everyone else sees only what is published."""
+        opts = self.model._meta
         if user.is_authenticated and user.is_staff:
-            return self
+            if user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}"):
+                return self
         return self.published()
+
+    def publish(self):
+        """Publish the rows now (the admin's bulk action). A row already public keeps its
+        publication time; drafts and scheduled rows are published as of now. Returns the
+        number of rows changed; the page cache is emptied."""
+        from .cache import bump_generation
+
+        now = timezone.now()
+        changed = self.exclude(self.published_condition()).update(
+            status=Publishable.Status.PUBLISHED, published_at=now, updated_at=now
+        )
+        bump_generation()
+        return changed
+
+    def unpublish(self):
+        """Back to drafts (the admin's bulk action); the page cache is emptied."""
+        from .cache import bump_generation
+
+        changed = self.exclude(status=Publishable.Status.DRAFT).update(
+            status=Publishable.Status.DRAFT, updated_at=timezone.now()
+        )
+        bump_generation()
+        return changed
 
 
 class Publishable(models.Model):

@@ -44,6 +44,54 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def make_editor(django_user_model):
+    """make_editor("name"): a staff user in the Editors group (kazportal/permissions.py), who
+    may change every kind of content and so preview drafts on the site."""
+    from django.contrib.auth.models import Group
+
+    from kazportal.permissions import EDITORS
+
+    def make(username="editor", password="x"):
+        user = django_user_model.objects.create_user(username, password=password, is_staff=True)
+        user.groups.add(Group.objects.get(name=EDITORS))
+        return user
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def demo_media_root(tmp_path_factory):
+    """The demo content's media files, copied once per session. The demo tests share the folder:
+    they only read it (renditions made there are the same files for every test)."""
+    from django.conf import settings
+
+    root = tmp_path_factory.mktemp("demo-media")
+    shutil.copytree(Path(settings.BASE_DIR) / "fixtures" / "media", root, dirs_exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def demo(settings, demo_media_root):
+    """The demo content (`manage.py load_initial_data`) in the test's database; the test needs
+    the django_db mark (transactional or not)."""
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = demo_media_root
+    call_command("load_initial_data", verbosity=0)
+
+
+@pytest.fixture
+def renditions_on_use(monkeypatch):
+    """Renditions made the moment a page names them, as in production (the test settings only
+    name them): for tests that count rendition files or weigh pages."""
+    from kazportal.models import Rendition
+
+    monkeypatch.setattr(
+        Rendition, "cachefile_strategy", "imagekit.cachefiles.strategies.JustInTime"
+    )
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -5,7 +5,6 @@ import re
 
 import html5lib
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
@@ -81,10 +80,7 @@ NOT_PAGES = {
 
 
 @pytest.mark.django_db
-def test_every_public_page_answers_200_with_one_h1(client, settings):
-    # Rendition files are not made here (test_content covers them): only their URLs.
-    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-    call_command("load_initial_data", verbosity=0)
+def test_every_public_page_answers_200_with_one_h1(client, demo):
     paths = sample_paths() | sitemap_paths(client) | argument_samples()
     assert {f"/{lang}/" for lang in LANGS} <= paths
     # Every named page in every language, with up to three objects each (the apps' own tests

@@ -13,6 +13,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Each test has its own media folder and a cleared default cache: imagekit's memory of which
 # renditions exist must be cleared with it.
 IMAGEKIT_CACHE_BACKEND = "default"
+# Pages name their renditions without making them (imagekit reads this once, at import, so a
+# test cannot switch it with `settings`): making the WebP/JPEG files was 17 of the 19 s of a
+# home-page test. Tests that count rendition files or page weight ask for the
+# `renditions_on_use` fixture (tests/conftest.py), which restores production's just-in-time.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 HOME_CONTENT_SECONDS = 0
 PAGE_CACHE_SECONDS = 0  # tests/kazportal/test_cache.py turns the page cache on
 SECURE_SSL_REDIRECT = False

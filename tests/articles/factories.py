@@ -4,20 +4,7 @@ import factory
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Event, Reference, Tag
-from regions.models import Region
-
-
-class RegionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"region-{n}")
-    name_kk = factory.Sequence(lambda n: f"Облыс {n}")
-    name_ru = factory.Sequence(lambda n: f"Область {n}")
-    name_en = factory.Sequence(lambda n: f"Region {n}")
-    status = "published"
-    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+from tests.factories import RegionFactory  # noqa: F401 (for this app)
 
 
 class TagFactory(factory.django.DjangoModelFactory):

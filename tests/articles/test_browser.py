@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from .factories import ArticleFactory, EventFactory, RegionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_page_through_months_and_open_an_event(live_server, page):

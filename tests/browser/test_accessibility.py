@@ -4,9 +4,11 @@ names, landmarks, target sizes... on the demo content, in each language."""
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PAGES = [
@@ -22,12 +24,6 @@ PAGES = [
     "/{lang}/batyr/",
     "/{lang}/search/?q=abai",
 ]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-    call_command("load_initial_data", verbosity=0)
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from articles.models import Article
 from heritage.models import Item
 from regions.models import Place
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 VIEWPORT = {"width": 1280, "height": 900}
 HOME_BUDGET = 500 * 1024
@@ -25,12 +27,6 @@ IMAGES = """() => [...document.images].map(img => ({
     loading: img.getAttribute('loading'),
     top: img.getBoundingClientRect().top + window.scrollY,
 }))"""
-
-
-@pytest.fixture
-def demo():
-    # Renditions are made just in time, as on a fresh site: their real sizes count.
-    call_command("load_initial_data", verbosity=0)
 
 
 def serve_media(route):
@@ -78,7 +74,9 @@ def demo_paths():
     ]
 
 
-def test_pages_are_light_self_hosted_and_their_images_sized_and_lazy(live_server, browser, demo):
+def test_pages_are_light_self_hosted_and_their_images_sized_and_lazy(
+    live_server, browser, demo, renditions_on_use
+):
     problems = []
     for path in demo_paths():
         sizes, images, failed = first_load(browser, live_server.url + path)
@@ -103,7 +101,8 @@ def test_pages_are_light_self_hosted_and_their_images_sized_and_lazy(live_server
     assert not problems, "\n".join(problems)
 
 
-def test_the_home_page_weight_is_measured_for_real(live_server, browser, demo):
+def test_the_home_page_weight_is_measured_for_real(live_server, browser, demo, renditions_on_use):
+    # Renditions are made just in time, as on a fresh site: their real sizes count.
     # The budget test above would pass on a page whose images never loaded: check that the
     # first view's pictures and the stylesheet really were downloaded and counted.
     sizes, images, failed = first_load(browser, live_server.url + "/kk/")

@@ -3,7 +3,10 @@ import pytest
 from tests.articles.factories import ArticleFactory
 from tests.regions.factories import PlaceFactory, RegionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_search_from_the_header_and_open_a_result(live_server, page):

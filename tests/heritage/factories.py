@@ -5,8 +5,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from heritage.models import Document, Item, ItemPhoto, Kind, Section
-from regions.models import Place, Region
-from tests.factories import PhotoFactory
+from tests.factories import PhotoFactory, PlaceFactory, RegionFactory  # noqa: F401 (for this app)
 
 # The smallest valid PDF a viewer opens: one empty page.
 PDF_BYTES = (
@@ -20,32 +19,6 @@ PDF_BYTES = (
 def section(kind):
     """The section made by the data migration for a kind (Kind.UNESCO, "cinema"...)."""
     return Section.objects.get(kind=kind)
-
-
-class RegionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"heritage-region-{n}")
-    name_kk = factory.Sequence(lambda n: f"Облыс {n}")
-    name_ru = factory.Sequence(lambda n: f"Область {n}")
-    name_en = factory.Sequence(lambda n: f"Region {n}")
-    status = "published"
-    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
-
-
-class PlaceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Place
-
-    region = factory.SubFactory(RegionFactory)
-    slug = factory.Sequence(lambda n: f"place-{n}")
-    name_kk = factory.Sequence(lambda n: f"Орын {n}")
-    name_ru = factory.Sequence(lambda n: f"Место {n}")
-    name_en = factory.Sequence(lambda n: f"Place {n}")
-    status = "published"
-    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
 
 class ItemFactory(factory.django.DjangoModelFactory):

@@ -1,27 +1,20 @@
 """A real Chromium goes from /kk/heritage/ to an item and back, and downloads a document."""
 
-import importlib
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 
 from heritage.models import Kind
 
 from .factories import DocumentFactory, ItemFactory, RegionFactory, section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def ensure_sections():
-    """A transactional test may run after another one emptied the tables: put the eight
-    sections of the data migration back."""
-    migration = importlib.import_module("heritage.migrations.0002_sections")
-    migration.create_sections(apps, None)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_from_the_sections_to_an_item_and_back(live_server, page):
-    ensure_sections()
     region = RegionFactory(slug="turkistan", name_kk="Түркістан облысы")
     item = ItemFactory(
         section=section(Kind.UNESCO),

@@ -375,9 +375,9 @@ def test_unknown_slugs_and_drafts_are_translated_404s(client, items):
 
 
 @pytest.mark.django_db
-def test_staff_preview_a_draft_with_a_notice(client, django_user_model):
+def test_staff_preview_a_draft_with_a_notice(client, make_editor):
     ItemFactory(section=section(Kind.HISTORY), slug="secret", status="draft")
-    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff = make_editor()
     client.force_login(staff)
     response = client.get(url("item", section="history", slug="secret"))
     assert response.status_code == 200

@@ -32,12 +32,15 @@ def test_published_queryset_hides_drafts_and_future_publications():
 
 
 @pytest.mark.django_db
-def test_staff_see_drafts_visitors_do_not(django_user_model):
+def test_editors_see_drafts_visitors_do_not(django_user_model, make_editor):
     make_region("draft")
-    staff = django_user_model.objects.create_user("ed", password="x", is_staff=True)
+    editor = make_editor("ed")
     visitor = django_user_model.objects.create_user("vi", password="x")
-    assert Region.objects.visible_to(staff).count() == 1
+    # Staff status alone is not enough: previewing needs the permission to change the content.
+    other_staff = django_user_model.objects.create_user("st", password="x", is_staff=True)
+    assert Region.objects.visible_to(editor).count() == 1
     assert Region.objects.visible_to(visitor).count() == 0
+    assert Region.objects.visible_to(other_staff).count() == 0
 
 
 def render(template, **context):
@@ -60,7 +63,7 @@ def test_fallback_is_marked_with_lang_and_a_notice():
 
 
 @pytest.mark.django_db
-def test_picture_tag_writes_webp_srcset_with_dimensions():
+def test_picture_tag_writes_webp_srcset_with_dimensions(renditions_on_use):
     photo = PhotoFactory()  # 1000 x 700 JPEG
     assert (photo.width, photo.height) == (1000, 700)
     html = render('{% picture p sizes="50vw" %}', p=photo)

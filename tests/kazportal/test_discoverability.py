@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 
 import html5lib
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -23,12 +22,6 @@ pytestmark = pytest.mark.django_db
 
 ORIGIN = "http://testserver"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-    call_command("load_initial_data", verbosity=0)
 
 
 def sitemap(client):

@@ -363,14 +363,6 @@ def test_the_singleton_cannot_be_added_twice(admin_client):
 # --- demo content ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(settings):
-    from django.core.management import call_command
-
-    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-    call_command("load_initial_data", verbosity=0)
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_demo_home_page_has_all_eight_blocks(client, demo, lang):
     page = soup(client.get(f"/{lang}/"))

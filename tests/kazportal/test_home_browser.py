@@ -1,18 +1,17 @@
 """A real Chromium loads the demo home page: it stays light, and the music waits for a click."""
 
 import pytest
-from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    call_command("load_initial_data", verbosity=0)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)])
-def test_home_first_load_is_under_500_kb_and_the_track_plays(live_server, browser, demo, viewport):
+def test_home_first_load_is_under_500_kb_and_the_track_plays(
+    live_server, browser, demo, renditions_on_use, viewport
+):
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     sizes = {}

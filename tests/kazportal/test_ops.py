@@ -45,7 +45,7 @@ def test_robots_and_sitemap(client):
         assert f"http://testserver/{lang}/" in locs
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_real_worker_runs_an_enqueued_task():
     photo = PhotoFactory()
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):

@@ -1,11 +1,4 @@
 import pytest
-from django.core.management import call_command
-
-
-@pytest.fixture
-def demo(settings):
-    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-    call_command("load_initial_data", verbosity=0)
 
 
 @pytest.mark.django_db

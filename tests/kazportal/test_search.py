@@ -259,14 +259,6 @@ def test_error_messages_are_translated(client):
 # --- cost ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(settings):
-    from django.core.management import call_command
-
-    settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-    call_command("load_initial_data", verbosity=0)
-
-
 @pytest.mark.parametrize("q", ["Abai", "Бурабай", "zzxqv"])
 def test_a_search_runs_a_fixed_number_of_queries(client, demo, django_assert_max_num_queries, q):
     extra = 12

@@ -20,10 +20,10 @@ def test_published_excludes_drafts_and_scheduled():
     assert list(Region.objects.published()) == [public]
 
 
-def test_visible_to_staff_includes_drafts(django_user_model):
+def test_visible_to_staff_includes_drafts(make_editor):
     RegionFactory()
     RegionFactory(status=Region.Status.DRAFT)
-    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff = make_editor()
     assert Region.objects.visible_to(staff).count() == 2
     assert Region.objects.visible_to(AnonymousUser()).count() == 1
 

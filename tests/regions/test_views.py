@@ -201,7 +201,7 @@ def test_unknown_slugs_are_a_translated_404(client, country, path):
     assert "Page not found" not in kk.content.decode()
 
 
-def test_drafts_are_404_for_the_public_and_visible_to_staff(client, country, django_user_model):
+def test_drafts_are_404_for_the_public_and_visible_to_staff(client, country, make_editor):
     country["turkistan"].status = Region.Status.DRAFT
     country["turkistan"].save()
     region_url = url("regions:region", "en", slug="turkistan")
@@ -210,7 +210,7 @@ def test_drafts_are_404_for_the_public_and_visible_to_staff(client, country, dja
     assert client.get(place_url).status_code == 404  # a public place in a draft region
     index = client.get(url("regions:index", "en")).content.decode()
     assert "/en/regions/turkistan/" not in index
-    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff = make_editor()
     client.force_login(staff)
     preview = client.get(region_url)
     assert preview.status_code == 200
