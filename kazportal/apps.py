@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,5 @@ class KazportalConfig(AppConfig):
         from .cache import connect_signals
 
         connect_signals()
+        # Each app's search.py registers its models in the site search (kazportal/search).
+        autodiscover_modules("search")

@@ -159,7 +159,7 @@ def explain(text, lang):
     entry = next(e for e in search.SEARCHABLE if e.model == "articles.Article")
     query = search.parse(text)[0]
     with translation.override(lang):
-        queryset = search._postgres_queryset(entry, query, lang)[: search.PER_GROUP]
+        queryset = search.postgres.queryset(entry, query, lang)[: search.PER_GROUP]
         print(queryset.explain(analyze=True))
 
 

@@ -1,3 +1,5 @@
+"""The sitemap classes every app's `sitemaps.py` builds on; kazportal/urls.py gathers them."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -19,26 +21,3 @@ class StaticPagesSitemap(I18nSitemap):
 
     def location(self, item):
         return reverse(item)
-
-
-# Apps add their sitemaps here.
-SITEMAPS = {"pages": StaticPagesSitemap}
-
-from heritage.sitemaps import HeritageItemSitemap, HeritageSectionSitemap  # noqa: E402
-
-SITEMAPS["heritage-sections"] = HeritageSectionSitemap
-SITEMAPS["heritage-items"] = HeritageItemSitemap
-
-# regions: the map page, every public region and place
-from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap  # noqa: E402
-
-SITEMAPS.update(
-    {"regions-index": RegionsIndexSitemap, "regions": RegionSitemap, "places": PlaceSitemap}
-)
-
-# articles: the article list, the calendar, every public article and event
-from articles.sitemaps import ArticleSitemap, ArticlesPagesSitemap, EventSitemap  # noqa: E402
-
-SITEMAPS.update(
-    {"articles-pages": ArticlesPagesSitemap, "articles": ArticleSitemap, "events": EventSitemap}
-)

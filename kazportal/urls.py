@@ -7,13 +7,29 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles import views as articles_views
+from articles.sitemaps import ArticleSitemap, ArticlesPagesSitemap, EventSitemap
+from heritage.sitemaps import HeritageItemSitemap, HeritageSectionSitemap
+from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap
 
 from . import search, views
-from .sitemaps import SITEMAPS
+from .sitemaps import StaticPagesSitemap
 
 admin.site.site_header = _("Kazportal administration")
 admin.site.site_title = _("Kazportal")
 admin.site.index_title = _("Content of the portal")
+
+# Every app's sitemaps, in one sitemap.xml (the composition root: the apps do not know each other).
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "heritage-sections": HeritageSectionSitemap,
+    "heritage-items": HeritageItemSitemap,
+    "regions-index": RegionsIndexSitemap,
+    "regions": RegionSitemap,
+    "places": PlaceSitemap,
+    "articles-pages": ArticlesPagesSitemap,
+    "articles": ArticleSitemap,
+    "events": EventSitemap,
+}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

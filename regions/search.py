@@ -1,33 +1,31 @@
-"""The regions app's entries for the site search (kazportal.search.SEARCHABLE)."""
+"""The regions app's entries in the site search (kazportal/search/registry.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from kazportal.i18n import field_in_language
-from kazportal.search import Searchable
+from kazportal.i18n import text_in_language
+from kazportal.search import Searchable, register
 
 
 def _place_kind(place):
-    region = field_in_language(place.region, "name")[0]
-    return f"{place.get_kind_display()} · {region}"
+    return f"{place.get_kind_display()} · {text_in_language(place.region, 'name')}"
 
 
-SEARCHABLE = [
+register(
     Searchable(
-        _("Regions and cities"),
-        "regions.Region",
-        "name",
-        "summary",
-        ("centre", "body"),
-        (),
-        lambda region: region.get_kind_display(),
+        label=_("Regions and cities"),
+        model="regions.Region",
+        title="name",
+        summary="summary",
+        extra=("centre", "body"),
+        describe=lambda region: region.get_kind_display(),
     ),
     Searchable(
-        _("Places to visit"),
-        "regions.Place",
-        "name",
-        "summary",
-        ("body",),
-        ("region",),
-        _place_kind,
+        label=_("Places to visit"),
+        model="regions.Place",
+        title="name",
+        summary="summary",
+        extra=("body",),
+        related=("region",),
+        describe=_place_kind,
     ),
-]
+)

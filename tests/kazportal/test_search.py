@@ -289,7 +289,7 @@ def test_the_planner_uses_every_search_index(demo):
                 used = set()
                 for lang in search.LANGS:
                     query = search.parse("бурабай abai")[0]
-                    plan = search._postgres_queryset(entry, query, lang).explain()
+                    plan = search.postgres.queryset(entry, query, lang).explain()
                     used |= {name for name in expected if name in plan}
                 assert used == expected, (table, expected - used)
         finally:
