@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media as NonceMedia
+from modeltranslation.utils import get_translation_fields
 
 from kazportal.admin import EditorAdmin, PublishableAdminMixin
 
@@ -51,16 +52,7 @@ class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
         "updated_at",
     )
     list_filter = ("status", "category", "tags")
-    search_fields = (
-        "title_kk",
-        "title_ru",
-        "title_en",
-        "lead_kk",
-        "lead_ru",
-        "lead_en",
-        "slug",
-        "doi",
-    )
+    search_fields = (*get_translation_fields("title", "lead"), "slug", "doi")
     date_hierarchy = "published_at"
     ordering = ("-published_at",)
     autocomplete_fields = ("cover", "tags", "related")
@@ -89,14 +81,7 @@ class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
 @admin.register(Author)
 class AuthorAdmin(EditorAdmin):
     list_display = ("name", "affiliation", "translation_status")
-    search_fields = (
-        "name_kk",
-        "name_ru",
-        "name_en",
-        "affiliation_kk",
-        "affiliation_ru",
-        "affiliation_en",
-    )
+    search_fields = get_translation_fields("name", "affiliation")
     ordering = ("name_kk",)
 
 
@@ -104,7 +89,7 @@ class AuthorAdmin(EditorAdmin):
 class TagAdmin(EditorAdmin):
     slug_source = "name"
     list_display = ("name", "slug", "translation_status")
-    search_fields = ("name_kk", "name_ru", "name_en", "slug")
+    search_fields = (*get_translation_fields("name"), "slug")
     ordering = ("slug",)
 
 
@@ -122,16 +107,7 @@ class EventAdmin(PublishableAdminMixin, EditorAdmin):
         "translation_status",
     )
     list_filter = ("status", "category", "recurrence", "is_example", "region")
-    search_fields = (
-        "title_kk",
-        "title_ru",
-        "title_en",
-        "summary_kk",
-        "summary_ru",
-        "summary_en",
-        "slug",
-        "notes",
-    )
+    search_fields = (*get_translation_fields("title", "summary"), "slug", "notes")
     date_hierarchy = "start_date"
     ordering = ("start_date", "order")
     autocomplete_fields = ("image",)

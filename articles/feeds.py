@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from kazportal.i18n import field_in_language
+from kazportal.i18n import text_in_language
 
 from .models import Article
 
@@ -34,10 +34,10 @@ class LatestArticlesFeed(Feed):
         return list(Article.objects.published().for_list().newest_first()[:FEED_SIZE])
 
     def item_title(self, item):
-        return field_in_language(item, "title")[0]
+        return text_in_language(item, "title")
 
     def item_description(self, item):
-        return field_in_language(item, "lead")[0] or field_in_language(item, "abstract")[0]
+        return text_in_language(item, "lead") or text_in_language(item, "abstract")
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -54,10 +54,10 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return ", ".join(field_in_language(a, "name")[0] for a in item.ordered_authors()) or None
+        return ", ".join(text_in_language(a, "name") for a in item.ordered_authors()) or None
 
     def item_categories(self, item):
-        return [field_in_language(tag, "name")[0] for tag in item.tags.all()]
+        return [text_in_language(tag, "name") for tag in item.tags.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -8,11 +8,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from kazportal.i18n import field_in_language
-
-
-def _text(obj, field):
-    return field_in_language(obj, field)[0]
+from kazportal.i18n import text_in_language
 
 
 def build_calendar(events, request, name=None):
@@ -40,16 +36,16 @@ def build_event(event, request, host):
     vevent.add("dtend", event.start_date + event.duration + datetime.timedelta(days=1))
     if event.yearly:
         vevent.add("rrule", {"freq": "yearly"})
-    vevent.add("summary", _text(event, "title"))
-    description = _text(event, "summary") or _text(event, "description")
+    vevent.add("summary", text_in_language(event, "title"))
+    description = text_in_language(event, "summary") or text_in_language(event, "description")
     if description:
         vevent.add("description", description)
     location = ", ".join(
         part
         for part in (
-            _text(event, "venue"),
-            _text(event.place, "name") if event.place_id else "",
-            _text(event.region, "name") if event.region_id else "",
+            text_in_language(event, "venue"),
+            text_in_language(event.place, "name"),
+            text_in_language(event.region, "name"),
         )
         if part
     )

@@ -16,9 +16,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from kazportal.i18n import LANGS
-from kazportal.models import Photo, Publishable, PublishableQuerySet
-from kazportal.sanitize import clean_html, editor_extensions
+from kazportal.models import Publishable, PublishableQuerySet, photo_field
+from kazportal.sanitize import SanitizedBodies, clean_html, editor_extensions
 
 WORDS_PER_MINUTE = 200
 
@@ -80,14 +79,18 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(PublishableQuerySet):
-    def for_list(self):
-        """What an article card needs, in a fixed number of queries."""
-        return self.select_related("cover").prefetch_related(
+    def with_authors(self):
+        """The bylines with their authors, in byline order (for ordered_authors())."""
+        return self.prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author").order_by("order")
-            ),
-            "tags",
+            )
         )
+
+    def for_list(self):
+        """What a list of articles needs, cards and feed items alike (cover, authors,
+        keywords), in a fixed number of queries."""
+        return self.select_related("cover").with_authors().prefetch_related("tags")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -115,7 +118,7 @@ class ArticleQuerySet(PublishableQuerySet):
         )
 
 
-class Article(Publishable):
+class Article(SanitizedBodies, Publishable):
     class Category(models.TextChoices):
         NEWS = "news", _("News")
         ANALYSIS = "analysis", _("Analysis")
@@ -171,14 +174,7 @@ class Article(Publishable):
         blank=True,
         help_text=_("When the source published it; the portal's own date is the publication time."),
     )
-    cover = models.ForeignKey(
-        Photo,
-        verbose_name=_("cover"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cover = photo_field()
     related = models.ManyToManyField(
         "self",
         verbose_name=_("related articles"),
@@ -215,10 +211,7 @@ class Article(Publishable):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        # Sanitize every language's body, however it arrives (admin, fixtures, shell).
-        for lang in LANGS:
-            field = f"body_{lang}"
-            setattr(self, field, clean_html(getattr(self, field, "")))
+        # SanitizedBodies cleans every language's body.
         self.doi = normalize_doi(self.doi)
         super().save(*args, **kwargs)
 
@@ -235,7 +228,7 @@ class Article(Publishable):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def ordered_authors(self):
-        """Authors in byline order (uses the prefetch of for_list())."""
+        """Authors in byline order (uses the prefetch of with_authors())."""
         return [byline.author for byline in self.bylines.all()]
 
 
@@ -296,14 +289,15 @@ class Occurrence:
 
     @property
     def day_url(self):
-        return reverse(
-            "articles:day",
-            kwargs={
-                "year": f"{self.start.year:04d}",
-                "month": f"{self.start.month:02d}",
-                "day": f"{self.start.day:02d}",
-            },
-        )
+        return day_url(self.start)
+
+
+def day_url(day):
+    """The address of a day's page in the calendar."""
+    return reverse(
+        "articles:day",
+        kwargs={"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}"},
+    )
 
 
 def shift_year(day, year):
@@ -343,8 +337,8 @@ class EventQuerySet(PublishableQuerySet):
         found = self.occurrences(today, today + datetime.timedelta(days=days))
         return found[:limit] if limit else found
 
-    def in_region(self, region):
-        return self.filter(region=region)
+    def in_category(self, category):
+        return self.filter(category=category)
 
     def in_region_or_places(self, region):
         """Events linked to the region or to one of its places."""
@@ -405,14 +399,7 @@ class Event(Publishable):
         related_name="events",
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    image = models.ForeignKey(
-        Photo,
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    image = photo_field(_("image"))
     link = models.URLField(_("link"), blank=True)
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Among events of the same day.")

@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from articles import views as articles_views
+from articles import calendar_views as articles_views
 from articles.sitemaps import ArticleSitemap, ArticlesPagesSitemap, EventSitemap
 from heritage.sitemaps import HeritageItemSitemap, HeritageSectionSitemap
 from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap

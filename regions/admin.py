@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_translation_fields
 
 from kazportal.admin import EditorAdmin, PublishableAdminMixin
+from kazportal.i18n import LANGS
 from kazportal.text import latin_slug
 
 from .models import Place, PlacePhoto, Region
-
-NAME_FIELDS = ("name_kk", "name_ru", "name_en")
 
 
 class PlaceInline(admin.TabularInline):
@@ -40,16 +40,7 @@ class RegionAdmin(PublishableAdminMixin, EditorAdmin):
     list_display_links = ("name",)
     list_editable = ("map_col", "map_row", "order")
     list_filter = ("kind", "status")
-    search_fields = (
-        *NAME_FIELDS,
-        "centre_kk",
-        "centre_ru",
-        "centre_en",
-        "short_name_kk",
-        "short_name_ru",
-        "short_name_en",
-        "slug",
-    )
+    search_fields = (*get_translation_fields("name", "centre", "short_name"), "slug")
     ordering = ("order", "slug")
     autocomplete_fields = ("cover",)
     filter_horizontal = ("neighbours",)
@@ -86,16 +77,7 @@ class PlaceAdmin(PublishableAdminMixin, EditorAdmin):
     list_display = ("name", "region", "kind", "status", "translation_status")
     list_filter = ("kind", "region", "status")
     list_select_related = ("region",)
-    search_fields = (
-        *NAME_FIELDS,
-        "summary_kk",
-        "summary_ru",
-        "summary_en",
-        "region__name_kk",
-        "region__name_ru",
-        "region__name_en",
-        "slug",
-    )
+    search_fields = (*get_translation_fields("name", "summary", "region__name"), "slug")
     ordering = ("region__order", "order", "slug")
     autocomplete_fields = ("region", "cover")
     inlines = [PlacePhotoInline]
@@ -110,7 +92,8 @@ class PlaceAdmin(PublishableAdminMixin, EditorAdmin):
     def save_model(self, request, obj, form, change):
         """A slug made from the name is made unique within the region (…-2, …-3)."""
         if not obj.slug:
-            base = latin_slug(obj.name_kk or obj.name_ru or obj.name_en or "") or "place"
+            names = (getattr(obj, f"name_{code}") for code in LANGS)
+            base = latin_slug(next(filter(None, names), "")) or "place"
             slug, n = base, 1
             taken = Place.objects.filter(region_id=obj.region_id).exclude(pk=obj.pk)
             while taken.filter(slug=slug).exists():

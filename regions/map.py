@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext as _
 
-from kazportal.i18n import field_in_language
+from kazportal.i18n import field_in_language, text_in_language
 
 COLUMNS, ROWS = 7, 5
 TILE_W, TILE_H, GAP = 124, 84, 6
@@ -35,7 +35,7 @@ def tile_map(regions, current=None):
         short, lang = field_in_language(region, "short_name")
         if not short:
             short, lang = field_in_language(region, "name")
-        name, _lang = field_in_language(region, "name")
+        name = text_in_language(region, "name")
         x = region.map_col * (TILE_W + GAP)
         y = region.map_row * (TILE_H + GAP)
         lines = label_lines(short)

@@ -2,12 +2,10 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kazportal.i18n import LANGS
 from kazportal.models import (
     GalleryPhoto,
     Photo,
@@ -15,14 +13,9 @@ from kazportal.models import (
     PublishableQuerySet,
     latitude_field,
     longitude_field,
+    photo_field,
 )
-from kazportal.sanitize import clean_html
-
-
-def _clean_bodies(obj):
-    for lang in LANGS:
-        field = f"body_{lang}"
-        setattr(obj, field, clean_html(getattr(obj, field, "")))
+from kazportal.sanitize import SanitizedBodies
 
 
 class RegionQuerySet(PublishableQuerySet):
@@ -35,18 +28,16 @@ class RegionQuerySet(PublishableQuerySet):
     def with_place_counts(self):
         """Each region with `place_count`: how many of its places the public can see."""
         return self.annotate(
-            place_count=Count(
-                "places",
-                filter=Q(
-                    places__status=Publishable.Status.PUBLISHED,
-                    places__published_at__lte=timezone.now(),
-                ),
-                distinct=True,
-            )
+            place_count=Count("places", filter=self.published_condition("places__"), distinct=True)
         )
 
+    def for_cards(self):
+        """What a region card needs (regions/_region_card.html): the cover and the number of
+        public places, in the one query of the list."""
+        return self.select_related("cover").with_place_counts()
 
-class Region(Publishable):
+
+class Region(SanitizedBodies, Publishable):
     class Kind(models.TextChoices):
         REGION = "region", _("Region")
         CITY = "city", _("City of republican significance")
@@ -72,14 +63,7 @@ class Region(Publishable):
     )
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("HTML: paragraphs, lists, links."))
-    cover = models.ForeignKey(
-        Photo,
-        verbose_name=_("cover"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cover = photo_field()
     neighbours = models.ManyToManyField("self", verbose_name=_("neighbours"), blank=True)
     # Position on the project's tile-grid map of Kazakhstan (column, row).
     map_col = models.PositiveSmallIntegerField(
@@ -100,10 +84,6 @@ class Region(Publishable):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        _clean_bodies(self)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("regions:region", kwargs={"slug": self.slug})
 
@@ -118,15 +98,15 @@ class PlaceQuerySet(PublishableQuerySet):
 
     def published(self):
         """Published places of published regions."""
-        now = timezone.now()
-        return (
-            super()
-            .published()
-            .filter(region__status=Publishable.Status.PUBLISHED, region__published_at__lte=now)
-        )
+        return super().published().filter(self.published_condition("region__"))
+
+    def for_cards(self):
+        """What a place card needs (regions/_place_card.html): the cover. The card links to
+        the place's page, which needs `place.region`: set it when the region is known."""
+        return self.select_related("cover")
 
 
-class Place(Publishable):
+class Place(SanitizedBodies, Publishable):
     class Kind(models.TextChoices):
         NATURE = "nature", _("Nature and parks")
         CITY = "city", _("City")
@@ -150,14 +130,7 @@ class Place(Publishable):
     hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     getting_there = models.TextField(_("how to get there"), blank=True)
     fee = models.CharField(_("entrance fee"), max_length=200, blank=True)
-    cover = models.ForeignKey(
-        Photo,
-        verbose_name=_("cover"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cover = photo_field()
     gallery = models.ManyToManyField(
         Photo, verbose_name=_("gallery"), through="PlacePhoto", blank=True, related_name="+"
     )
@@ -175,10 +148,6 @@ class Place(Publishable):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        _clean_bodies(self)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("regions:place", kwargs={"region": self.region.slug, "slug": self.slug})

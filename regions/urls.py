@@ -4,7 +4,7 @@ from . import views
 
 app_name = "regions"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views.region_list, name="index"),
     path("<slug:slug>/", views.region_detail, name="region"),
     path("<slug:region>/<slug:slug>/", views.place_detail, name="place"),
 ]

@@ -1,31 +1,19 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kazportal.i18n import field_in_language
-from kazportal.templatetags.kazportal import og_image_url
+from kazportal.structured_data import image as image_url
 
+from . import structured_data
 from .map import tile_map
 from .models import Place, PlacePhoto, Region
 
 OTHER_PLACES = 6
 
 
-def _visible_places(user):
-    """Places the user may see: the public sees published places of published regions."""
-    if user.is_authenticated and user.is_staff:
-        return Place.objects.all()
-    return Place.objects.published()
-
-
-def _text(obj, field):
-    return field_in_language(obj, field)[0]
-
-
 @require_GET
-def index(request):
+def region_list(request):
     kinds = {choice.value: choice for choice in Region.Kind}
     kind = request.GET.get("kind", "")
     status = 200
@@ -34,9 +22,7 @@ def index(request):
         error = _("There is no such kind of region. Choose one of the filters below.")
         status = 400
         kind = ""
-    regions = list(
-        Region.objects.visible_to(request.user).with_place_counts().select_related("cover")
-    )
+    regions = list(Region.objects.visible_to(request.user).for_cards())
     shown = [r for r in regions if r.kind == kind] if kind else regions
     counts = {value: sum(1 for r in regions if r.kind == value) for value in kinds}
     filters = [{"value": "", "label": _("All"), "count": len(regions), "current": not kind}]
@@ -55,20 +41,7 @@ def index(request):
         "filters": filters,
         "kind": kind,
         "error": error,
-        "jsonld": {
-            "@context": "https://schema.org",
-            "@type": "ItemList",
-            "name": _("Regions and cities of Kazakhstan"),
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": i,
-                    "url": request.build_absolute_uri(r.get_absolute_url()),
-                    "name": _text(r, "name"),
-                }
-                for i, r in enumerate(shown, start=1)
-            ],
-        },
+        "jsonld": structured_data.region_list(request, shown),
     }
     return render(request, "regions/index.html", context, status=status)
 
@@ -76,7 +49,7 @@ def index(request):
 @require_GET
 def region_detail(request, slug):
     neighbours = Region.objects.visible_to(request.user).order_by("order", "slug")
-    places = _visible_places(request.user).select_related("cover").order_by("order", "slug")
+    places = Place.objects.visible_to(request.user).for_cards().order_by("order", "slug")
     region = get_object_or_404(
         Region.objects.visible_to(request.user)
         .select_related("cover")
@@ -86,58 +59,35 @@ def region_detail(request, slug):
         ),
         slug=slug,
     )
-    url = request.build_absolute_uri(region.get_absolute_url())
-    image = og_image_url(request, region.cover)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "TouristDestination",
-        "name": _text(region, "name"),
-        "description": _text(region, "summary"),
-        "url": url,
-        "inLanguage": request.LANGUAGE_CODE,
-        "containedInPlace": {"@type": "Country", "name": _("Kazakhstan")},
-        "includesAttraction": [
-            {
-                "@type": "TouristAttraction",
-                "name": _text(place, "name"),
-                "url": request.build_absolute_uri(
-                    # The region is known: no query for place.region.
-                    f"{region.get_absolute_url()}{place.slug}/"
-                ),
-            }
-            for place in region.visible_places
-        ],
-    }
-    if image:
-        data["image"] = image
+    image = image_url(request, region.cover)
     for place in region.visible_places:
         place.region = region  # spares a query per place in get_absolute_url
     context = {
         "region": region,
         "places": region.visible_places,
         "neighbours": region.visible_neighbours,
-        "jsonld": data,
+        "jsonld": structured_data.region_detail(request, region, region.visible_places, image),
         "og_image": image,
-        "breadcrumbs_jsonld": _breadcrumbs(request, region),
+        "breadcrumbs_jsonld": structured_data.breadcrumbs(request, region),
     }
     return render(request, "regions/region.html", context)
 
 
 @require_GET
 def place_detail(request, region, slug):
-    user = request.user
+    visible = Place.objects.visible_to(request.user)
     photos = PlacePhoto.objects.select_related("photo").order_by("order", "pk")
-    queryset = (
-        _visible_places(user)
-        .select_related("region", "cover")
-        .prefetch_related(Prefetch("place_photos", queryset=photos, to_attr="photos"))
+    place = get_object_or_404(
+        visible.select_related("region", "cover").prefetch_related(
+            Prefetch("place_photos", queryset=photos, to_attr="photos")
+        ),
+        region__slug=region,
+        slug=slug,
     )
-    place = get_object_or_404(queryset, region__slug=region, slug=slug)
     others = list(
-        _visible_places(user)
-        .filter(region=place.region)
+        visible.in_region(place.region)
         .exclude(pk=place.pk)
-        .select_related("cover")
+        .for_cards()
         .order_by("order", "slug")[:OTHER_PLACES]
     )
     for other in others:
@@ -145,56 +95,14 @@ def place_detail(request, region, slug):
     gallery = [pp.photo for pp in place.photos]
     if not gallery and place.cover:
         gallery = [place.cover]
-    url = request.build_absolute_uri(place.get_absolute_url())
-    cover = place.cover or (gallery[0] if gallery else None)
-    image = og_image_url(request, cover)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "TouristAttraction",
-        "name": _text(place, "name"),
-        "description": _text(place, "summary"),
-        "url": url,
-        "inLanguage": request.LANGUAGE_CODE,
-        "containedInPlace": {
-            "@type": "TouristDestination",
-            "name": _text(place.region, "name"),
-            "url": request.build_absolute_uri(place.region.get_absolute_url()),
-        },
-    }
-    if place.has_coordinates:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(place.latitude),
-            "longitude": float(place.longitude),
-        }
-    if image:
-        data["image"] = image
+    image = image_url(request, place.cover or (gallery[0] if gallery else None))
     context = {
         "place": place,
         "region": place.region,
         "gallery": gallery,
         "others": others,
-        "jsonld": data,
+        "jsonld": structured_data.place_detail(request, place, image),
         "og_image": image,
-        "breadcrumbs_jsonld": _breadcrumbs(request, place.region, place),
+        "breadcrumbs_jsonld": structured_data.breadcrumbs(request, place.region, place),
     }
     return render(request, "regions/place.html", context)
-
-
-def _breadcrumbs(request, *objects):
-    """BreadcrumbList JSON-LD: Regions › (region ›) the page's object."""
-    trail = [(_("Regions"), reverse("regions:index"))]
-    trail += [(_text(obj, "name"), obj.get_absolute_url()) for obj in objects]
-    return {
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {
-                "@type": "ListItem",
-                "position": position,
-                "name": str(name),
-                "item": request.build_absolute_uri(path),
-            }
-            for position, (name, path) in enumerate(trail, start=1)
-        ],
-    }

@@ -1,9 +1,9 @@
 from django import template
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Event
+from kazportal.i18n import text_in_language
 
 register = template.Library()
 
@@ -19,15 +19,6 @@ def region_events(context, region):
         events = Event.objects.published().in_region_or_places(region).select_related("region")
         occurrences = events.upcoming(timezone.localdate(), limit=REGION_EVENTS)
     return {"region": region, "occurrences": occurrences, "request": context.get("request")}
-
-
-@register.filter
-def url_or_empty(obj):
-    """obj.get_absolute_url(), or "" while the page it points to does not exist yet."""
-    try:
-        return obj.get_absolute_url() if obj else ""
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag
@@ -78,6 +69,4 @@ def filter_url(context, name, value):
 def plain(obj, field):
     """A translated field as plain text (with the usual fallback), for <title>, meta tags and
     attributes where no notice can be shown."""
-    from kazportal.i18n import field_in_language
-
-    return field_in_language(obj, field)[0] if obj else ""
+    return text_in_language(obj, field)

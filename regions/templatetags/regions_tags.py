@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import strip_tags
 
-from kazportal.i18n import field_in_language
+from kazportal.i18n import text_in_language
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 def plain_text(obj, field, words=0):
     """A translated field as plain text (with fallback, no markup) for <title>, meta tags and
     attributes; `words` shortens it to that many words."""
-    text = strip_tags(field_in_language(obj, field)[0] or "")
+    text = strip_tags(text_in_language(obj, field))
     text = " ".join(text.split())
     if words and len(text.split()) > words:
         text = " ".join(text.split()[:words]) + "…"
