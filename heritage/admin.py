@@ -8,18 +8,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import LANGS, EditorAdmin, PublishableAdminMixin
+from kazportal.admin import EditorAdmin, PublishableAdminMixin
+from kazportal.i18n import LANGS
 from kazportal.text import latin_slug
 
-from .models import FACT_FIELDS, KIND_PROXIES, Document, Item, ItemPhoto, Kind, Section
+from .kinds import KINDS
+from .models import KIND_PROXIES, Document, Item, ItemPhoto, Section
 
 
 @admin.register(Section)
 class SectionAdmin(EditorAdmin):
     list_display = ("title", "kind", "order", "items_link", "translation_status")
     list_editable = ("order",)
-    search_fields = ("title_kk", "title_ru", "title_en")
+    search_fields = get_translation_fields("title")
     fields = ("title", "slug", "card_text", "intro", "cover", "order")
     readonly_fields = ("slug",)
     autocomplete_fields = ("cover",)
@@ -54,18 +57,6 @@ class DocumentInline(TranslationTabularInline):
     readonly_fields = ("content_type", "size")
 
 
-FACT_FIELDSET_TITLES = {
-    Kind.CUSTOMS: _("When"),
-    Kind.ABOUT: _("When"),
-    Kind.HISTORY: _("When"),
-    Kind.UNESCO: _("World Heritage facts"),
-    Kind.MUSEUMS: _("Visiting"),
-    Kind.GOLDEN_FUND: _("Life and work"),
-    Kind.CINEMA: _("The film"),
-    Kind.ARCHIVES: _("Date of the documents"),
-}
-
-
 class KindItemForm(forms.ModelForm):
     """Checks the slug against the section's other items (the section is not on the form, so
     Django's own check of the unique constraint would skip it)."""
@@ -92,20 +83,11 @@ class KindItemAdmin(PublishableAdminMixin, EditorAdmin):
     list_display = ("title", "status", "published_at", "order", "translation_status")
     list_filter = ("status", "regions")
     list_editable = ("order",)
-    search_fields = (
-        "title_kk",
-        "title_ru",
-        "title_en",
-        "summary_kk",
-        "summary_ru",
-        "summary_en",
-        "slug",
-    )
+    search_fields = (*get_translation_fields("title"), *get_translation_fields("summary"), "slug")
     ordering = ("order", "slug")
     date_hierarchy = "published_at"
     autocomplete_fields = ("cover",)
     filter_horizontal = ("regions", "places", "related")
-    inlines = [ItemPhotoInline]
     view_on_site = True
     form = KindItemForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -130,28 +112,24 @@ class KindItemAdmin(PublishableAdminMixin, EditorAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ArchiveItemAdmin(KindItemAdmin):
-    inlines = [DocumentInline, ItemPhotoInline]
-
-
-def fieldsets_for(kind):
-    """The item form of a section: common fields, the kind's facts, links, publication. Set as a
-    class attribute (not get_fieldsets) so that modeltranslation puts in its language tabs."""
-    return [
+def item_admin(kind, info):
+    """The admin of one section's items. Its item form: common fields, the kind's facts, links,
+    publication; set as class attributes (not get_fieldsets) so that modeltranslation puts in
+    its language tabs. Archive items also take their documents."""
+    fieldsets = [
         (None, {"fields": ("title", "slug", "summary", "body", "cover")}),
-        (FACT_FIELDSET_TITLES[kind], {"fields": FACT_FIELDS[kind]}),
+        (info.fieldset_title, {"fields": info.fact_fields}),
         (_("Links"), {"fields": ("regions", "places", "related")}),
         (_("Publication"), {"fields": ("status", "published_at", "order")}),
     ]
-
-
-for _kind, _proxy in KIND_PROXIES.items():
-    _base = ArchiveItemAdmin if _kind == Kind.ARCHIVES else KindItemAdmin
-    admin.site.register(
-        _proxy,
-        type(
-            f"{_proxy.__name__}Admin",
-            (_base,),
-            {"kind": _kind, "fieldsets": fieldsets_for(_kind)},
-        ),
+    inlines = [DocumentInline, ItemPhotoInline] if info.documents else [ItemPhotoInline]
+    proxy = KIND_PROXIES[kind]
+    return type(
+        f"{proxy.__name__}Admin",
+        (KindItemAdmin,),
+        {"kind": kind, "fieldsets": fieldsets, "inlines": inlines},
     )
+
+
+for _kind, _info in KINDS.items():
+    admin.site.register(KIND_PROXIES[_kind], item_admin(_kind, _info))

@@ -1,5 +1,6 @@
 """The filters of a section page: by region (every section) and one filter that suits the
-section's kind (era, type of site, kind of institution, field of work).
+section's kind (era, type of site, kind of institution, field of work: `KindInfo.facet` in
+kinds.py).
 
 Each filter reads one query parameter. A value it does not know is a 400, never a silent "all".
 Option counts come from one aggregate query per filter, whatever the number of items.
@@ -9,21 +10,6 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
-
-from .models import Item, Kind
-
-# (value, label, first year, year after the last); years BC are negative.
-HISTORY_ERAS = [
-    ("antiquity", _("Antiquity"), None, 552),
-    ("middle-ages", _("Turkic and Mongol eras"), 552, 1465),
-    ("khanate", _("Kazakh Khanate"), 1465, 1847),
-    ("empire-soviet", _("Russian Empire and the Soviet years"), 1847, 1991),
-    ("independence", _("Independent Kazakhstan"), 1991, None),
-]
-FILM_ERAS = [
-    ("soviet", _("Soviet years"), None, 1992),
-    ("independence", _("Since independence"), 1992, None),
-]
 
 
 class Facet:
@@ -104,17 +90,3 @@ class RegionFacet:
 
     def condition(self, value):
         return Q(regions=self._regions[value])
-
-
-def kind_facet(kind):
-    if kind == Kind.HISTORY:
-        return EraFacet("era", _("Era"), "start_year", HISTORY_ERAS)
-    if kind == Kind.CINEMA:
-        return EraFacet("era", _("Era"), "film_year", FILM_ERAS)
-    if kind == Kind.UNESCO:
-        return Facet("type", _("Type of heritage"), "heritage_type", Item.HeritageType.choices)
-    if kind == Kind.MUSEUMS:
-        return Facet("kind", _("Kind"), "museum_kind", Item.MuseumKind.choices)
-    if kind == Kind.GOLDEN_FUND:
-        return Facet("field", _("Field"), "field", Item.Field.choices)
-    return None

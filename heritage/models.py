@@ -1,11 +1,12 @@
 """The eight heritage sections and their items.
 
 Shape: ONE `Item` model with typed, optional fact fields, and a `Section.kind` that says which of
-those facts apply (`FACT_FIELDS`). Why not a model per kind: every list (a section page, the
-region page's slot, search, the sitemap) stays one plain query on one table, an item can be moved
-to another section without copying rows, and the admin still shows only the kind's own fields
-(one proxy model per kind, see admin.py). The cost is a few empty columns per row, which is
-cheap. Archive documents are the one fact that repeats, so they get their own `Document` model.
+those facts apply (`KINDS` in kinds.py: the one table of what differs between kinds). Why not a
+model per kind: every list (a section page, the region page's slot, search, the sitemap) stays
+one plain query on one table, an item can be moved to another section without copying rows, and
+the admin still shows only the kind's own fields (one proxy model per kind, see admin.py). The
+cost is a few empty columns per row, which is cheap. Archive documents are the one fact that
+repeats, so they get their own `Document` model.
 """
 
 import os
@@ -24,8 +25,9 @@ from kazportal.models import (
     PublishableQuerySet,
     latitude_field,
     longitude_field,
+    photo_field,
 )
-from kazportal.sanitize import clean_html
+from kazportal.sanitize import SanitizedBodies
 
 
 class Kind(models.TextChoices):
@@ -41,43 +43,10 @@ class Kind(models.TextChoices):
     ARCHIVES = "archives", _("Archives")
 
 
-# The fact fields of each kind, in the order the item page and the admin show them.
-FACT_FIELDS = {
-    Kind.CUSTOMS: ("period",),
-    Kind.ABOUT: ("period", "start_year"),
-    Kind.HISTORY: ("period", "start_year"),
-    Kind.UNESCO: (
-        "inscription_year",
-        "heritage_type",
-        "criteria",
-        "location",
-        "latitude",
-        "longitude",
-    ),
-    Kind.MUSEUMS: (
-        "museum_kind",
-        "address",
-        "opening_hours",
-        "website",
-        "phone",
-        "latitude",
-        "longitude",
-    ),
-    Kind.GOLDEN_FUND: ("field", "birth_year", "death_year", "achievements"),
-    Kind.CINEMA: ("film_year", "director", "duration_minutes", "genre", "trailer_url"),
-    Kind.ARCHIVES: ("period",),
-}
-ALL_FACT_FIELDS = tuple(dict.fromkeys(f for fields in FACT_FIELDS.values() for f in fields))
-
-
 class SectionQuerySet(models.QuerySet):
     def with_item_counts(self):
         """Sections with their covers and `item_count`, the number of published items."""
-        from django.utils import timezone
-
-        published = models.Q(
-            items__status=Publishable.Status.PUBLISHED, items__published_at__lte=timezone.now()
-        )
+        published = PublishableQuerySet.published_condition(prefix="items__")
         return self.select_related("cover").annotate(
             item_count=models.Count("items", filter=published)
         )
@@ -94,14 +63,7 @@ class Section(models.Model):
         _("card text"), help_text=_("The short text of the section's card (two or three lines).")
     )
     intro = models.TextField(_("introduction"), blank=True)
-    cover = models.ForeignKey(
-        Photo,
-        verbose_name=_("cover"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cover = photo_field()
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = SectionQuerySet.as_manager()
@@ -120,6 +82,7 @@ class Section(models.Model):
 
 class ItemQuerySet(PublishableQuerySet):
     def in_section(self, section):
+        """The items of one section (a Section or its pk)."""
         return self.filter(section=section)
 
     def for_cards(self):
@@ -127,7 +90,7 @@ class ItemQuerySet(PublishableQuerySet):
         return self.select_related("section", "cover")
 
 
-class Item(Publishable):
+class Item(SanitizedBodies, Publishable):
     class HeritageType(models.TextChoices):
         CULTURAL = "cultural", _("Cultural")
         NATURAL = "natural", _("Natural")
@@ -163,14 +126,7 @@ class Item(Publishable):
             "anything else is removed on save."
         ),
     )
-    cover = models.ForeignKey(
-        Photo,
-        verbose_name=_("cover"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cover = photo_field()
     gallery = models.ManyToManyField(
         Photo, verbose_name=_("gallery"), through="ItemPhoto", blank=True, related_name="+"
     )
@@ -282,13 +238,6 @@ class Item(Publishable):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        for name in body_columns():
-            value = getattr(self, name, None)
-            if value:
-                setattr(self, name, clean_html(value))
-        super().save(*args, **kwargs)
-
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
@@ -298,13 +247,6 @@ class Item(Publishable):
         if self.birth_year and self.death_year:
             return f"{self.birth_year}–{self.death_year}"
         return ""
-
-
-def body_columns():
-    from django.conf import settings
-
-    # Only the per-language columns: reading `body` itself would return a fallback language.
-    return [f"body_{code}" for code, _name in settings.LANGUAGES]
 
 
 class ItemPhoto(GalleryPhoto):

@@ -1,161 +1,145 @@
-"""schema.org JSON-LD for heritage pages: one type per kind of item, plus breadcrumbs."""
+"""schema.org JSON-LD for heritage pages: the item of each kind, the list pages, breadcrumbs.
 
+Which type and which properties an item gets is its kind's choice (`heritage/kinds.py` names
+one of the property builders below for each kind); this module knows nothing of the kinds.
+"""
+
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from .models import Item, Kind
-
-CONTEXT = "https://schema.org"
-
-
-def _image(request, photo, width=1200):
-    if not photo or not photo.image:
-        return None
-    return request.build_absolute_uri(photo.rendition(min(width, photo.widths()[-1]), "JPEG").url)
+from kazportal.structured_data import CONTEXT, breadcrumbs, geo, image, without_empty
 
 
-def _geo(item):
-    if not item.has_coordinates:
-        return None
+def trail(*pages):
+    """The breadcrumb trail of a heritage page: home, the heritage index, then `pages` (a
+    section, an item: anything with a title and a URL), the last one the current page."""
+    return [
+        (_("Home"), reverse("home")),
+        (_("Heritage"), reverse("heritage:index")),
+        *((page.title, page.get_absolute_url()) for page in pages),
+    ]
+
+
+# --- the properties of each kind's main entity (see KindInfo.jsonld) ------------------------
+
+
+def _contained_in(regions):
+    return [{"@type": "AdministrativeArea", "name": region.name} for region in regions]
+
+
+def creative_work(request, item, documents, regions):
+    """Customs, the country today, history: an Article about a period."""
     return {
-        "@type": "GeoCoordinates",
-        "latitude": float(item.latitude),
-        "longitude": float(item.longitude),
+        "headline": item.title,
+        "dateModified": item.updated_at.isoformat() if item.updated_at else None,
+        "temporalCoverage": item.period or None,
     }
 
 
-def _clean(data):
-    """Drop empty values so that validators see only what is known."""
-    return {k: v for k, v in data.items() if v not in (None, "", [], {})}
-
-
-def breadcrumbs(request, trail):
-    """trail: [(name, url)], the last one the current page."""
+def archive_component(request, item, documents, regions):
+    """An archive item: its period and its downloadable documents."""
     return {
-        "@type": "BreadcrumbList",
-        "itemListElement": [
+        "dateModified": item.updated_at.isoformat() if item.updated_at else None,
+        "temporalCoverage": item.period or None,
+        "associatedMedia": [
             {
-                "@type": "ListItem",
-                "position": position,
-                "name": str(name),
-                "item": request.build_absolute_uri(url),
+                "@type": "MediaObject",
+                "name": doc.title,
+                "contentUrl": request.build_absolute_uri(doc.get_absolute_url()),
+                "encodingFormat": doc.content_type,
+                "contentSize": f"{doc.size} B",
             }
-            for position, (name, url) in enumerate(trail, start=1)
+            for doc in documents
         ],
     }
 
 
-def item_type(item):
-    kind = item.section.kind
-    if kind == Kind.UNESCO:
-        if item.heritage_type == Item.HeritageType.NATURAL:
-            return "TouristAttraction"
-        return ["LandmarksOrHistoricalBuildings", "TouristAttraction"]
-    if kind == Kind.MUSEUMS:
-        if item.museum_kind == Item.MuseumKind.RESERVE:
-            return ["Park", "TouristAttraction"]
-        return "Museum"
-    if kind == Kind.GOLDEN_FUND:
-        return "Person"
-    if kind == Kind.CINEMA:
-        return "Movie"
-    if kind == Kind.ARCHIVES:
-        return "ArchiveComponent"
-    return "Article"
+def world_heritage_site(request, item, documents, regions):
+    data = {"geo": geo(item), "address": item.location or None}
+    if item.inscription_year:
+        data["additionalProperty"] = [
+            {
+                "@type": "PropertyValue",
+                "name": "UNESCO World Heritage inscription",
+                "value": item.inscription_year,
+            }
+        ]
+        if item.criteria:
+            data["additionalProperty"].append(
+                {"@type": "PropertyValue", "name": "UNESCO criteria", "value": item.criteria}
+            )
+    data["containedInPlace"] = _contained_in(regions)
+    return data
 
 
-def item_data(request, item, documents=(), regions=()):
+def museum(request, item, documents, regions):
+    data = {"geo": geo(item)}
+    if item.address:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": item.address,
+            "addressCountry": "KZ",
+        }
+    data["telephone"] = item.phone or None
+    data["sameAs"] = item.website or None
+    data["containedInPlace"] = _contained_in(regions)
+    return data
+
+
+def person(request, item, documents, regions):
+    return {
+        "birthDate": str(item.birth_year) if item.birth_year else None,
+        "deathDate": str(item.death_year) if item.death_year else None,
+        "knowsAbout": str(item.get_field_display()) if item.field else None,
+    }
+
+
+def movie(request, item, documents, regions):
+    data = {"dateCreated": str(item.film_year) if item.film_year else None}
+    if item.director:
+        data["director"] = [
+            {"@type": "Person", "name": name.strip()}
+            for name in item.director.split(",")
+            if name.strip()
+        ]
+    data["duration"] = f"PT{item.duration_minutes}M" if item.duration_minutes else None
+    data["genre"] = item.genre or None
+    if item.trailer_url:
+        data["trailer"] = {"@type": "VideoObject", "name": item.title, "url": item.trailer_url}
+    return data
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def item_graph(request, item, kind, documents=(), regions=()):
+    """An item page: its main entity, typed and described by its kind (a KindInfo), and the
+    breadcrumbs."""
     url = request.build_absolute_uri(item.get_absolute_url())
-    kind = item.section.kind
-    data = {
-        "@type": item_type(item),
+    main = {
+        "@type": kind.schema_type_of(item),
         "@id": url + "#main",
         "url": url,
         "name": item.title,
         "description": item.summary,
-        "image": _image(request, item.cover),
+        "image": image(request, item.cover),
         "inLanguage": get_language(),
+        **kind.jsonld(request, item, documents, regions),
     }
-    if kind == Kind.UNESCO:
-        data["geo"] = _geo(item)
-        data["address"] = item.location or None
-        if item.inscription_year:
-            data["additionalProperty"] = [
-                {
-                    "@type": "PropertyValue",
-                    "name": "UNESCO World Heritage inscription",
-                    "value": item.inscription_year,
-                }
-            ]
-            if item.criteria:
-                data["additionalProperty"].append(
-                    {"@type": "PropertyValue", "name": "UNESCO criteria", "value": item.criteria}
-                )
-    elif kind == Kind.MUSEUMS:
-        data["geo"] = _geo(item)
-        if item.address:
-            data["address"] = {
-                "@type": "PostalAddress",
-                "streetAddress": item.address,
-                "addressCountry": "KZ",
-            }
-        data["telephone"] = item.phone or None
-        data["sameAs"] = item.website or None
-    elif kind == Kind.GOLDEN_FUND:
-        data["birthDate"] = str(item.birth_year) if item.birth_year else None
-        data["deathDate"] = str(item.death_year) if item.death_year else None
-        data["knowsAbout"] = str(item.get_field_display()) if item.field else None
-    elif kind == Kind.CINEMA:
-        data["dateCreated"] = str(item.film_year) if item.film_year else None
-        if item.director:
-            data["director"] = [
-                {"@type": "Person", "name": name.strip()}
-                for name in item.director.split(",")
-                if name.strip()
-            ]
-        data["duration"] = f"PT{item.duration_minutes}M" if item.duration_minutes else None
-        data["genre"] = item.genre or None
-        if item.trailer_url:
-            data["trailer"] = {
-                "@type": "VideoObject",
-                "name": item.title,
-                "url": item.trailer_url,
-            }
-    else:
-        data["headline"] = item.title
-        data["dateModified"] = item.updated_at.isoformat() if item.updated_at else None
-        data["temporalCoverage"] = item.period or None
-        if kind == Kind.ARCHIVES:
-            data["associatedMedia"] = [
-                {
-                    "@type": "MediaObject",
-                    "name": doc.title,
-                    "contentUrl": request.build_absolute_uri(doc.get_absolute_url()),
-                    "encodingFormat": doc.content_type,
-                    "contentSize": f"{doc.size} B",
-                }
-                for doc in documents
-            ]
-            data.pop("headline")
-    if regions and kind in (Kind.UNESCO, Kind.MUSEUMS):
-        data["containedInPlace"] = [
-            {"@type": "AdministrativeArea", "name": region.name} for region in regions
-        ]
-    return _clean(data)
-
-
-def item_graph(request, item, trail, documents=(), regions=()):
     return {
         "@context": CONTEXT,
-        "@graph": [item_data(request, item, documents, regions), breadcrumbs(request, trail)],
+        "@graph": [without_empty(main), breadcrumbs(request, trail(item.section, item))],
     }
 
 
-def collection_graph(request, name, description, url, entries, trail):
-    """A CollectionPage listing the cards of a page (sections or items)."""
+def collection_graph(request, name, description, url, entries, pages=()):
+    """A CollectionPage listing the cards of a page (sections or items: anything with a title
+    and a URL); `pages` are the breadcrumbs after the heritage index (see trail())."""
     return {
         "@context": CONTEXT,
         "@graph": [
-            _clean(
+            without_empty(
                 {
                     "@type": "CollectionPage",
                     "name": str(name),
@@ -168,14 +152,14 @@ def collection_graph(request, name, description, url, entries, trail):
                             {
                                 "@type": "ListItem",
                                 "position": position,
-                                "name": str(entry_name),
-                                "url": request.build_absolute_uri(entry_url),
+                                "name": str(entry.title),
+                                "url": request.build_absolute_uri(entry.get_absolute_url()),
                             }
-                            for position, (entry_name, entry_url) in enumerate(entries, start=1)
+                            for position, entry in enumerate(entries, start=1)
                         ],
                     },
                 }
             ),
-            breadcrumbs(request, trail),
+            breadcrumbs(request, trail(*pages)),
         ],
     }

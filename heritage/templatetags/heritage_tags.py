@@ -1,9 +1,14 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from heritage.kinds import KINDS
+from heritage.models import Item
 from kazportal.i18n import NOT_YET_TRANSLATED, field_in_language
+from kazportal.templatetags.kazportal import translated
 
 register = template.Library()
 
@@ -14,8 +19,6 @@ REGION_LIMIT = 12
 def region_heritage(region):
     """The published heritage items linked to a region, for the region page: one query (the
     items with their sections and covers); renders nothing when there are none."""
-    from heritage.models import Item
-
     items = list(
         Item.objects.published()
         .filter(regions=region)
@@ -23,6 +26,22 @@ def region_heritage(region):
         .order_by("section__order", "order", "slug")[:REGION_LIMIT]
     )
     return {"region": region, "items": items}
+
+
+@register.simple_tag
+def item_badge(item):
+    """The line above an item card's title, from its kind's `badge` (kinds.py): e.g. "Inscribed
+    2003 · Cultural" or a custom's period."""
+    first, *rest = (_badge_part(item, part) for part in KINDS[item.section.kind].badge)
+    return mark_safe(first + "".join(f" · {part}" for part in rest if part))
+
+
+def _badge_part(item, part):
+    """A translated field (by its name) with its language fallback, or a function's plain text
+    (escaped, numbers as templates write them)."""
+    if isinstance(part, str):
+        return translated(item, part)
+    return conditional_escape(localize(part(item)))
 
 
 @register.simple_tag

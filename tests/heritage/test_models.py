@@ -8,7 +8,8 @@ from django.template import Context, Template
 from django.utils import translation
 from PIL import Image
 
-from heritage.models import FACT_FIELDS, KIND_PROXIES, Document, Item, Kind, Section
+from heritage.kinds import KINDS
+from heritage.models import KIND_PROXIES, Document, Item, Kind, Section
 
 from .factories import PDF_BYTES, DocumentFactory, ItemFactory, RegionFactory, section
 
@@ -36,9 +37,9 @@ def test_the_data_migration_makes_the_eight_sections_in_the_seed_order():
 
 
 def test_every_kind_has_facts_and_a_proxy():
-    assert set(FACT_FIELDS) == set(Kind.values) == set(KIND_PROXIES)
-    for fields in FACT_FIELDS.values():
-        for name in fields:
+    assert set(KINDS) == set(Kind.values) == set(KIND_PROXIES)
+    for info in KINDS.values():
+        for name in info.fact_fields:
             Item._meta.get_field(name)  # every fact is a real field
 
 
