@@ -1,5 +1,3 @@
-import time
-
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import OuterRef, Subquery
@@ -18,7 +16,6 @@ from heritage.models import Section as HeritageSection
 from regions.map import tile_map
 from regions.models import Region
 
-from . import cache as page_cache
 from .i18n import field_in_language
 from .models import HomePage, HomeRegion
 
@@ -39,8 +36,7 @@ def home_regions(home):
     feature = HomeRegion.objects.filter(home_id=home.pk, region=OuterRef("pk"))
     regions = list(
         Region.objects.published()
-        .select_related("cover")
-        .with_place_counts()
+        .for_cards()
         .annotate(home_order=Subquery(feature.values("order")[:1]))
         .order_by("kind", "order", "slug")
     )
@@ -50,27 +46,13 @@ def home_regions(home):
     return regions, featured or regions[:4]
 
 
-# The home page's content, per process: {(generation, language, day): (content, expires)}.
-_home_content = {}
-
-
 def home_content(today):
-    """What the home page shows besides the request-dependent bits (eight queries).
-
-    With settings.HOME_CONTENT_SECONDS, each process keeps it for the current content
-    generation (see cache.py: any content change starts a new one), language and day, until the
-    next scheduled publication at most: the page cache's rules, for the rendering path too."""
-    seconds = settings.HOME_CONTENT_SECONDS
-    if seconds:
-        generation = page_cache.current_generation()
-        key = (generation, get_language(), today)
-        found = _home_content.get(key)
-        if found and found[1] > time.time():
-            return found[0]
+    """What the home page shows besides the request-dependent bits (eight queries). The whole
+    page is kept by the page cache (cache.py), the one cache of the home page."""
     home = HomePage.for_page()
     today_events, is_today = today_in_calendar(today)
     regions, featured_regions = home_regions(home)
-    content = {
+    return {
         "home": home,
         "intro_text": field_in_language(home, "intro_text"),
         "today_events": today_events,
@@ -81,15 +63,6 @@ def home_content(today):
         "heritage_sections": list(HeritageSection.objects.with_item_counts()),
         "batyr_examples": home_examples(),
     }
-    if seconds:
-        expires = time.time() + seconds
-        soonest = page_cache.next_publication(generation)
-        if soonest:
-            expires = min(expires, soonest)
-        if any(k[0] != generation for k in _home_content):
-            _home_content.clear()
-        _home_content[key] = (content, expires)
-    return content
 
 
 @require_GET

@@ -150,9 +150,6 @@ IMAGEKIT_SPEC_CACHEFILE_NAMER = "kazportal.renditions.remembered_source_name_as_
 # the local-memory cache is per process, so with several gunicorn workers a publication would
 # invalidate the pages of one worker only (set PAGE_CACHE_SECONDS for a one-process server).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
-# The home page's content kept in each process for the current content generation (0: off);
-# like the page cache, on by default only with a shared cache (REDIS_URL).
-HOME_CONTENT_SECONDS = int(os.environ.get("HOME_CONTENT_SECONDS", "600" if REDIS_URL else "0"))
 PAGE_CACHE_QUERY_SECONDS = int(os.environ.get("PAGE_CACHE_QUERY_SECONDS", "60"))
 # A save or delete of any model of these apps (or of these models) invalidates every page.
 PAGE_CACHE_CONTENT_APPS = ["kazportal", "regions", "heritage", "articles"]

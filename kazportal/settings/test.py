@@ -18,7 +18,6 @@ IMAGEKIT_CACHE_BACKEND = "default"
 # home-page test. Tests that count rendition files or page weight ask for the
 # `renditions_on_use` fixture (tests/conftest.py), which restores production's just-in-time.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-HOME_CONTENT_SECONDS = 0
 PAGE_CACHE_SECONDS = 0  # tests/kazportal/test_cache.py turns the page cache on
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

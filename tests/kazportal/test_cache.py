@@ -29,35 +29,6 @@ SECURITY_HEADERS = (
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
     settings.PAGE_CACHE_QUERY_SECONDS = 60
-    settings.HOME_CONTENT_SECONDS = 600
-
-
-def test_without_the_page_cache_the_home_content_is_kept_per_generation(
-    client, settings, django_assert_num_queries
-):
-    settings.PAGE_CACHE_SECONDS = 0
-    ArticleFactory(title_en="First story")
-    assert "First story" in client.get("/en/").content.decode()
-    with django_assert_num_queries(0):
-        again = client.get("/en/")
-    assert "X-Cache" not in again and "First story" in again.content.decode()
-    # Each language has its own content.
-    assert '<html lang="ru">' in client.get("/ru/").content.decode()
-    # Any content change starts a new generation: the home page shows it at once.
-    ArticleFactory(title_en="Second story")
-    assert "Second story" in client.get("/en/").content.decode()
-
-
-def test_the_kept_home_content_ends_at_the_next_scheduled_publication(client, settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    start = timezone.now()
-    with time_machine.travel(start, tick=False) as traveller:
-        ArticleFactory(
-            title_en="Scheduled home story", published_at=start + datetime.timedelta(seconds=90)
-        )
-        assert "Scheduled home story" not in client.get("/en/").content.decode()
-        traveller.shift(91)
-        assert "Scheduled home story" in client.get("/en/").content.decode()
 
 
 def test_second_anonymous_get_comes_from_the_cache_without_queries(
