@@ -106,11 +106,7 @@ def _coordinates(item):
     if not item.has_coordinates:
         return None
     lat, lon = float(item.latitude), float(item.longitude)
-    return Link(
-        f"{lat:.4f}, {lon:.4f}",
-        f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=13/{lat:.5f}/{lon:.5f}",
-        external=True,
-    )
+    return Link(f"{lat:.4f}, {lon:.4f}", item.osm_url, external=True)
 
 
 COORDINATES = Fact(("latitude", "longitude"), _("Coordinates"), _coordinates)

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from kazportal.models import (
     GalleryPhoto,
+    Located,
     Photo,
     Publishable,
     PublishableQuerySet,
@@ -90,7 +91,7 @@ class ItemQuerySet(PublishableQuerySet):
         return self.select_related("section", "cover")
 
 
-class Item(SanitizedBodies, Publishable):
+class Item(SanitizedBodies, Located, Publishable):
     class HeritageType(models.TextChoices):
         CULTURAL = "cultural", _("Cultural")
         NATURAL = "natural", _("Natural")
@@ -237,10 +238,6 @@ class Item(SanitizedBodies, Publishable):
             errors["longitude"] = _("Give both the latitude and the longitude, or neither.")
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def has_coordinates(self):
-        return self.latitude is not None and self.longitude is not None
 
     @property
     def life_years(self):

@@ -1,5 +1,7 @@
 """Shared content plumbing: the publishing mixin and the Photo library."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -109,6 +111,22 @@ def photo_field(verbose_name=None, **options):
         related_name="+",
         **options,
     )
+
+
+class Located:
+    """Model mixin for rows with `latitude` and `longitude` (latitude_field/longitude_field)."""
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def osm_url(self):
+        """The spot on openstreetmap.org (a link the visitor follows; nothing is loaded)."""
+        if not self.has_coordinates:
+            return ""
+        lat, lon = (f"{Decimal(str(v)):.5f}" for v in (self.latitude, self.longitude))
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
 
 
 def latitude_field():

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count
@@ -8,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kazportal.models import (
     GalleryPhoto,
+    Located,
     Photo,
     Publishable,
     PublishableQuerySet,
@@ -106,7 +105,7 @@ class PlaceQuerySet(PublishableQuerySet):
         return self.select_related("cover")
 
 
-class Place(SanitizedBodies, Publishable):
+class Place(SanitizedBodies, Located, Publishable):
     class Kind(models.TextChoices):
         NATURE = "nature", _("Nature and parks")
         CITY = "city", _("City")
@@ -151,18 +150,6 @@ class Place(SanitizedBodies, Publishable):
 
     def get_absolute_url(self):
         return reverse("regions:place", kwargs={"region": self.region.slug, "slug": self.slug})
-
-    @property
-    def has_coordinates(self):
-        return self.latitude is not None and self.longitude is not None
-
-    @property
-    def osm_url(self):
-        """The place on openstreetmap.org (a link the visitor follows; nothing is loaded)."""
-        if not self.has_coordinates:
-            return ""
-        lat, lon = (f"{Decimal(str(v)):.5f}" for v in (self.latitude, self.longitude))
-        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
 
 
 class PlacePhoto(GalleryPhoto):
