@@ -10,6 +10,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from modeltranslation.translator import translator
 
 from kazportal.i18n import LANGS
 from kazportal.models import HomePage, HomeRegion
@@ -254,23 +255,7 @@ def admin_data(**overrides):
         "region_features-MIN_NUM_FORMS": "0",
         "region_features-MAX_NUM_FORMS": "1000",
     }
-    for field in (
-        "hero_heading",
-        "hero_subheading",
-        "music_heading",
-        "track_title",
-        "track_performer",
-        "track_description",
-        "intro_heading",
-        "intro_text",
-        "intro_quote",
-        "articles_heading",
-        "regions_heading",
-        "regions_lead",
-        "heritage_heading",
-        "batyr_heading",
-        "batyr_lead",
-    ):
+    for field in translator.get_options_for_model(HomePage).fields:
         for lang in LANGS:
             data[f"{field}_{lang}"] = ""
     data.update(overrides)
