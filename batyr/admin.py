@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from kazportal.admin import TranslationStatusMixin
 
@@ -20,7 +21,7 @@ class LookAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
     )
     list_editable = ("order", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("name_kk", "name_ru", "name_en", "slug")
+    search_fields = (*get_translation_fields("name"), "slug")
     ordering = ("order", "pk")
     fields = (
         "name",

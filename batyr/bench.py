@@ -89,16 +89,16 @@ def main(argv=None):
     for i in range(args.runs):
         key = looks[i % len(looks)]
         t0 = time.perf_counter()
-        portrait = pipeline.make_portrait(data, key, "Benchmark")
+        painting = pipeline.make_portrait(data, key, "Benchmark")
         totals.append(time.perf_counter() - t0)
-        for name, value in portrait.timings.items():
+        for name, value in painting.timings.items():
             stages.setdefault(name, []).append(value)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"runs: {args.runs} (looks cycled: {', '.join(looks)})")
     print(
-        f"output: {portrait.width}x{portrait.height}, JPEG {len(portrait.jpeg) // 1024} KiB, "
-        f"WebP {len(portrait.webp) // 1024} KiB"
+        f"output: {painting.width}x{painting.height}, JPEG {len(painting.jpeg) // 1024} KiB, "
+        f"WebP {len(painting.webp) // 1024} KiB"
     )
     print(f"p50: {percentile(totals, 0.5) * 1000:.0f} ms")
     print(f"p95: {percentile(totals, 0.95) * 1000:.0f} ms")

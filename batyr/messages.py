@@ -1,45 +1,40 @@
-"""What the visitor reads for each refusal or failure (pipeline codes and the site's own)."""
+"""What the visitor reads for each refusal or failure: one table, error code -> message.
 
-from django.utils.translation import gettext_lazy as _
+The pipeline's codes come with their messages from ``batyr/pipeline/errors.py`` (plain Python,
+so the pipeline runs without Django); the site's own codes are added here. Every message is
+translated when it is shown.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
+
+from .pipeline.errors import MESSAGES as PIPELINE_MESSAGES
 
 ERRORS = {
-    # pipeline.errors
-    "empty": _("The file is empty. Choose a photo and send it again."),
-    "too_large": _("The file is larger than %(mb)s MB. Send a smaller photo."),
-    "not_an_image": _(
-        "This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC picture."
-    ),
-    "damaged": _("The photo seems to be damaged or incomplete. Try saving it again."),
-    "too_many_pixels": _(
-        "The picture is too large (more than %(mp)s megapixels). Send a smaller copy."
-    ),
-    "too_small": _("The picture is too small. Send a photo at least 128 pixels on each side."),
-    "no_face": _("We could not find a face. Send a photo where your face is clearly visible."),
-    "face_too_small": _(
-        "The face is too small in this photo. Come closer to the camera or crop the photo."
-    ),
-    "face_cut_off": _(
-        "The face is cut off by the edge of the photo. Send one where the whole face is in."
-    ),
-    "unknown_look": _("Choose one of the looks offered on this page."),
+    **PIPELINE_MESSAGES,
     # the site's own
-    "no_file": _("Choose a photo to upload."),
-    "consent": _("Please tick the box to agree to how your photo is used."),
-    "rate_limited": _(
+    "no_file": gettext_noop("Choose a photo to upload."),
+    "consent": gettext_noop("Please tick the box to agree to how your photo is used."),
+    "rate_limited": gettext_noop(
         "You have made many portraits in the last hour. Please try again a little later."
     ),
-    "busy": _("So many portraits are being painted right now that we are out of easels. "
-              "Please try again in a few minutes."),
-    "worker_lost": _("Painting this portrait took too long and was stopped. Please try again."),
-    "internal": _("Something went wrong while painting this portrait. Please try again."),
-}  # fmt: skip
+    "busy": gettext_noop(
+        "So many portraits are being painted right now that we are out of easels. "
+        "Please try again in a few minutes."
+    ),
+    "worker_lost": gettext_noop(
+        "Painting this portrait took too long and was stopped. Please try again."
+    ),
+    "internal": gettext_noop(
+        "Something went wrong while painting this portrait. Please try again."
+    ),
+}
 
 
 def error_message(code):
-    from django.conf import settings
-
-    template = ERRORS.get(code, ERRORS["internal"])
-    return str(template) % {
+    """The message for ``code`` in the active language ("internal" for an unknown code)."""
+    message = ERRORS.get(code, ERRORS["internal"])
+    return gettext(message) % {
         "mb": settings.BATYR_MAX_UPLOAD_MB,
         "mp": settings.BATYR_MAX_MEGAPIXELS,
     }

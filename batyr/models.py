@@ -34,6 +34,28 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def stuck_before(now=None):
+    """A job still processing that started before this was left by a worker that died."""
+    return (now or timezone.now()) - timedelta(seconds=settings.BATYR_STUCK_AFTER_SECONDS)
+
+
+class Step(models.IntegerChoices):
+    """The steps of a portrait job, in the order the visitor watches them, with what the visitor
+    reads. FACE, DRESS and PAINT are also the pipeline's stages (``progress("dress")``), stored
+    in ``Portrait.stage`` while the job is processing."""
+
+    QUEUED = 0, _("Queued")
+    FACE = 1, _("Finding your face")
+    DRESS = 2, _("Dressing")
+    PAINT = 3, _("Painting the steppe")
+    DONE = 4, _("Done")
+
+    @property
+    def key(self):
+        """The step's name in the page (``data-step``), the status JSON and ``Portrait.stage``."""
+        return self.name.lower()
+
+
 class LookQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -89,14 +111,13 @@ class PortraitQuerySet(models.QuerySet):
         return self.filter(token_hash=hash_token(token))
 
     def pending(self):
-        return self.filter(status__in=[Portrait.Status.QUEUED, Portrait.Status.PROCESSING])
+        return self.filter(status__in=Portrait.PENDING)
 
     def expired(self, now=None):
         return self.filter(expires_at__lte=now or timezone.now(), deleted_at__isnull=True)
 
     def stuck(self, now=None):
-        limit = (now or timezone.now()) - timedelta(seconds=settings.BATYR_STUCK_AFTER_SECONDS)
-        return self.filter(status=Portrait.Status.PROCESSING, started_at__lt=limit)
+        return self.filter(status=Portrait.Status.PROCESSING, started_at__lt=stuck_before(now))
 
 
 class Portrait(models.Model):
@@ -106,13 +127,15 @@ class Portrait(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
+    PENDING = (Status.QUEUED, Status.PROCESSING)
+
     class Stage(models.TextChoices):
-        """Where a processing job is, reported by the pipeline as it goes."""
+        """The ``Step`` a processing job is at (blank until then), as the admin names it."""
 
         WAITING = "", _("waiting")
-        FACE = "face", _("finding the face")
-        DRESS = "dress", _("dressing")
-        PAINT = "paint", _("painting the steppe")
+        FACE = Step.FACE.key, _("finding the face")
+        DRESS = Step.DRESS.key, _("dressing")
+        PAINT = Step.PAINT.key, _("painting the steppe")
 
     MAX_ATTEMPTS = 2  # a job whose worker died is retried once
 
@@ -181,7 +204,7 @@ class Portrait(models.Model):
 
     @property
     def is_pending(self):
-        return self.status in (self.Status.QUEUED, self.Status.PROCESSING)
+        return self.status in self.PENDING
 
     @property
     def is_deleted(self):
@@ -190,10 +213,11 @@ class Portrait(models.Model):
     @property
     def is_stuck(self):
         """Processing for longer than any render takes: its worker was killed or crashed."""
-        if self.status != self.Status.PROCESSING or self.started_at is None:
-            return False
-        limit = timedelta(seconds=settings.BATYR_STUCK_AFTER_SECONDS)
-        return timezone.now() - self.started_at > limit
+        return (
+            self.status == self.Status.PROCESSING
+            and self.started_at is not None
+            and self.started_at < stuck_before()
+        )
 
     @property
     def is_slow(self):
@@ -208,12 +232,27 @@ class Portrait(models.Model):
         return self.faces_found > self.faces_dressed
 
     def step(self):
-        """0 queued, 1 finding the face, 2 dressing, 3 painting, 4 done."""
+        """The ``Step`` the visitor sees: while processing, the stage the job is at."""
         if self.status == self.Status.DONE:
-            return 4
-        if self.status == self.Status.PROCESSING:
-            return {"face": 1, "dress": 2, "paint": 3}.get(self.stage, 1)
-        return 0
+            return Step.DONE
+        if self.status == self.Status.PROCESSING:  # the worker starts it at FACE
+            return Step.__members__.get(self.stage.upper(), Step.FACE)
+        return Step.QUEUED
+
+    def steps(self):
+        """The visitor's progress list: every ``Step`` with its state."""
+        current = self.step()
+        failed = self.status == self.Status.FAILED
+        steps = []
+        for step in Step:
+            if step < current or step == current == Step.DONE:
+                state = "done"
+            elif step == current:
+                state = "failed" if failed else "current"
+            else:
+                state = "todo"
+            steps.append({"key": step.key, "label": step.label, "state": state})
+        return steps
 
     def url(self, token, name="batyr:portrait", **kwargs):
         return reverse(name, kwargs={"token": token, **kwargs})

@@ -40,7 +40,7 @@ def paint_portrait(portrait_id):
         data = portrait.read_upload()
         with translation.override(portrait.language):
             title = str(portrait.look.name)
-        result = pipeline.make_portrait(data, portrait.look.key, title, progress=progress)
+        painting = pipeline.make_portrait(data, portrait.look.key, title, progress=progress)
     except pipeline.PipelineError as exc:
         _finish(portrait, Portrait.Status.FAILED, error_code=exc.code)
         return exc.code
@@ -55,10 +55,10 @@ def paint_portrait(portrait_id):
     portrait.refresh_from_db(fields=["deleted_at", "upload_name"])
     if portrait.deleted_at:
         return "deleted"
-    portrait.save_results(result.jpeg, result.webp)
-    portrait.width, portrait.height = result.width, result.height
-    portrait.faces_found = result.faces_found
-    portrait.faces_dressed = result.faces_dressed
+    portrait.save_results(painting.jpeg, painting.webp)
+    portrait.width, portrait.height = painting.width, painting.height
+    portrait.faces_found = painting.faces_found
+    portrait.faces_dressed = painting.faces_dressed
     portrait.render_ms = round((time.perf_counter() - started) * 1000)
     _finish(portrait, Portrait.Status.DONE)
     maybe_clean_up()

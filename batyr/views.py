@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from . import pipeline, tasks
 from .messages import error_message
@@ -30,13 +30,6 @@ IMAGES = {
     "portrait.jpg": ("jpeg_name", "image/jpeg"),
     "portrait.webp": ("webp_name", "image/webp"),
 }
-STEPS = [
-    ("queued", _("Queued")),
-    ("face", _("Finding your face")),
-    ("dress", _("Dressing")),
-    ("paint", _("Painting the steppe")),
-    ("done", _("Done")),
-]
 
 
 def private(view):
@@ -104,6 +97,40 @@ def queue_is_full():
     return Portrait.objects.pending().count() >= settings.BATYR_MAX_QUEUE
 
 
+# --- refusals: a translated message (batyr/messages.py) and a status ---------------------
+
+# The status of each refusal that is not a plain 400; a 503 also says when to try again.
+REFUSAL_STATUS = {"too_large": 413, "rate_limited": 429, "busy": 503}
+RETRY_AFTER_SECONDS = 120
+
+
+def capacity_refusal(request):
+    """Why one more job from this client cannot be taken now ("" if it can): too many this
+    hour (counting this one), or a full queue."""
+    if over_rate_limit(request):
+        return "rate_limited"
+    if queue_is_full():
+        return "busy"
+    return ""
+
+
+def refuse(request, code, page, **context):
+    """Turn a request down: ``page`` (the upload form or the "Not now" page) with the code's
+    translated message, its status (``REFUSAL_STATUS``, else 400) and for 503 a Retry-After."""
+    status = REFUSAL_STATUS.get(code, 400)
+    response = page(request, error=error_message(code), status=status, **context)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def refused_page(request, *, error, status, back):
+    return render(request, "batyr/refused.html", {"error": error, "back": back}, status=status)
+
+
+# --- the upload page ---------------------------------------------------------------------
+
+
 def looks_with_links():
     """Active looks, each with ``heritage_url`` when its heritage section exists (2 queries)."""
     looks = list(Look.objects.active())
@@ -122,21 +149,12 @@ def looks_with_links():
     return looks
 
 
-def camera_allowed(response):
-    """The upload page may use the camera (the site's default policy forbids it)."""
-    policy = settings.PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
-    response["Permissions-Policy"] = policy
-    return response
-
-
-# --- the upload page ---------------------------------------------------------------------
-
-
+@permissions_policy_override({**settings.PERMISSIONS_POLICY, "camera": ["self"]})
 @csrf_exempt  # the CSRF check runs inside, after the size limit is installed
 @require_http_methods(["GET", "HEAD", "POST"])
 def upload(request):
     if request.method == "POST":
-        handler = SizeLimitHandler(request, settings.BATYR_MAX_UPLOAD_MB * 1024 * 1024)
+        handler = SizeLimitHandler(request, limits().max_bytes)
         request.upload_handlers.insert(0, handler)
         request.batyr_size_handler = handler
     return _upload(request)
@@ -153,39 +171,28 @@ def _upload(request):
     chosen = request.POST.get("look", "")
     consent = request.POST.get("consent") == "yes"
 
-    def refuse(code, status=400, **extra):
-        return _upload_page(
-            request,
-            error=error_message(code),
-            status=status,
-            chosen=chosen,
-            consent=consent,
-            **extra,
-        )
+    def refuse_upload(code):  # the form again, as the visitor filled it in
+        return refuse(request, code, _upload_page, chosen=chosen, consent=consent)
 
-    if over_rate_limit(request):
-        return refuse("rate_limited", 429)
-    if queue_is_full():
-        response = refuse("busy", 503)
-        response["Retry-After"] = "120"
-        return response
+    if code := capacity_refusal(request):
+        return refuse_upload(code)
     if handler.exceeded:  # checked first: the fields after the file were not read
-        return refuse("too_large", 413)
+        return refuse_upload("too_large")
     if not consent:
-        return refuse("consent")
+        return refuse_upload("consent")
     look = Look.objects.active().filter(slug=chosen).first()
     if look is None:
-        return refuse("unknown_look")
+        return refuse_upload("unknown_look")
     files = [f for f in request.FILES.getlist("photo") if f.size]
     if not files:
         empty = any(f.size == 0 for f in request.FILES.getlist("photo"))
-        return refuse("empty" if empty else "no_file")
+        return refuse_upload("empty" if empty else "no_file")
     upload_file = files[0]
     try:
         work = pipeline.read_image(upload_file, limits())
         pipeline.find_faces(work)
     except pipeline.PipelineError as exc:
-        return refuse(exc.code, 413 if exc.code == "too_large" else 400)
+        return refuse_upload(exc.code)
     finally:
         upload_file.close()
 
@@ -198,9 +205,7 @@ def _upload(request):
     try:
         tasks.enqueue(portrait)
     except Exception:
-        response = refuse("busy", 503)
-        response["Retry-After"] = "120"
-        return response
+        return refuse_upload("busy")
     return redirect_303(portrait.url(token))
 
 
@@ -208,7 +213,7 @@ def _upload_page(request, *, error="", status=200, chosen="", consent=False, del
     looks = looks_with_links()
     if looks and chosen not in {look.slug for look in looks}:
         chosen = looks[0].slug
-    response = render(
+    return render(
         request,
         "batyr/upload.html",
         {
@@ -222,7 +227,6 @@ def _upload_page(request, *, error="", status=200, chosen="", consent=False, del
         },
         status=status,
     )
-    return camera_allowed(response)
 
 
 def redirect_303(url):
@@ -261,7 +265,7 @@ def portrait_page(request, token):
     context = {
         "portrait": portrait,
         "token": token,
-        "steps": _steps(portrait),
+        "steps": portrait.steps(),
         "error": error_message(portrait.error_code) if portrait.error_code else "",
     }
     if portrait.status == Portrait.Status.DONE:
@@ -269,20 +273,6 @@ def portrait_page(request, token):
             look for look in Look.objects.active() if look.pk != portrait.look_id
         ]
     return render(request, "batyr/portrait.html", context)
-
-
-def _steps(portrait):
-    current = portrait.step()
-    failed = portrait.status == Portrait.Status.FAILED
-    return [
-        {
-            "key": key,
-            "label": label,
-            "state": "done" if index < current or (index == 4 and current == 4) else
-            ("failed" if failed else "current") if index == current else "todo",
-        }
-        for index, (key, label) in enumerate(STEPS)
-    ]  # fmt: skip
 
 
 @private
@@ -297,8 +287,8 @@ def status(request, token):
     return JsonResponse(
         {
             "status": portrait.status,
-            "step": portrait.step(),
-            "steps": [dict(step, label=str(step["label"])) for step in _steps(portrait)],
+            "step": int(portrait.step()),
+            "steps": [dict(step, label=str(step["label"])) for step in portrait.steps()],
             "done": portrait.status == Portrait.Status.DONE,
             "failed": portrait.status == Portrait.Status.FAILED,
             "slow": portrait.is_slow,
@@ -338,40 +328,14 @@ def again(request, token):
         return gone(request, portrait)
     look = Look.objects.active().filter(slug=request.POST.get("look", "")).first()
     if look is None:
-        return render(
-            request,
-            "batyr/refused.html",
-            {"error": error_message("unknown_look"), "back": portrait.url(token)},
-            status=400,
-        )
-    if over_rate_limit(request):
-        return render(
-            request,
-            "batyr/refused.html",
-            {"error": error_message("rate_limited"), "back": portrait.url(token)},
-            status=429,
-        )
-    if queue_is_full():
-        response = render(
-            request,
-            "batyr/refused.html",
-            {"error": error_message("busy"), "back": portrait.url(token)},
-            status=503,
-        )
-        response["Retry-After"] = "120"
-        return response
+        return refuse(request, "unknown_look", refused_page, back=portrait.url(token))
+    if code := capacity_refusal(request):
+        return refuse(request, code, refused_page, back=portrait.url(token))
     new, new_token = Portrait.create(look=look, language=get_language(), reuse=portrait)
     try:
         tasks.enqueue(new, delete_photo=False)
     except Exception:
-        response = render(
-            request,
-            "batyr/refused.html",
-            {"error": error_message("busy"), "back": reverse("batyr:upload")},
-            status=503,
-        )
-        response["Retry-After"] = "120"
-        return response
+        return refuse(request, "busy", refused_page, back=reverse("batyr:upload"))
     return redirect_303(new.url(new_token))
 
 

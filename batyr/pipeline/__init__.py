@@ -3,11 +3,12 @@
     from batyr import pipeline
     work = pipeline.read_image(data)               # safe read, raises PipelineError
     faces = pipeline.find_faces(work)              # raises no_face / face_too_small / ...
-    result = pipeline.make_portrait(data, "dulyga", "Batyr in a dulyga")
-    result.jpeg, result.webp                       # 1024-px-high portraits
+    painting = pipeline.make_portrait(data, "dulyga", "Batyr in a dulyga")
+    painting.jpeg, painting.webp                   # 1024-px-high portraits
 
 Stages report progress through an optional ``progress(stage)`` callback with the stages
-``"face"``, ``"dress"`` and ``"paint"``.
+``"face"``, ``"dress"`` and ``"paint"`` (the site shows them as steps: ``batyr.models.Step``).
+Refusals raise ``PipelineError`` with one of the codes in ``errors.py``, each with its message.
 """
 
 import time
@@ -25,8 +26,8 @@ __all__ = [
     "OUTPUT_HEIGHT",
     "Analysis",
     "Limits",
+    "Painting",
     "PipelineError",
-    "Portrait",
     "encode_working_copy",
     "find_faces",
     "make_portrait",
@@ -41,7 +42,9 @@ WEBP_QUALITY = 82
 
 
 @dataclass
-class Portrait:
+class Painting:
+    """A finished portrait as the pipeline returns it (``batyr.models.Portrait`` is the job)."""
+
     jpeg: bytes
     webp: bytes
     width: int
@@ -57,7 +60,7 @@ class Portrait:
 
 
 def make_portrait(source, look_key, title, progress=None, limits=None):
-    """Read ``source`` (bytes or a binary file), dress it in ``look_key``, return a Portrait."""
+    """Read ``source`` (bytes or a binary file), dress it in ``look_key``, return a Painting."""
     if look_key not in LOOKS:
         raise PipelineError("unknown_look", look_key)
     started = time.perf_counter()
@@ -79,7 +82,7 @@ def make_portrait(source, look_key, title, progress=None, limits=None):
         "encode": done - render_done,
         "total": done - started,
     }
-    return Portrait(
+    return Painting(
         jpeg=jpeg,
         webp=webp,
         width=rendered.image.width,

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     # Anonymous pages from the cache as early as possible (see kazportal/cache.py).
     "kazportal.cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "kazportal.middleware.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,12 +271,20 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Powerful features are off everywhere; a view that needs one (the batyr upload page and the
-# camera) sets its own Permissions-Policy header, which the middleware leaves alone.
-PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "interest-cohort=(), browsing-topics=()"
-)
+# Powerful features are off everywhere (django-permissions-policy); the batyr upload page, which
+# may use the camera, overrides this with its own policy (batyr/views.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "interest-cohort",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # --- logging: everything to stdout ---------------------------------------
 LOGGING = {

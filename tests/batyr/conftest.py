@@ -1,4 +1,3 @@
-import importlib
 from pathlib import Path
 
 import pytest
@@ -7,21 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from batyr.models import Look, Portrait
 
 from . import samples
-
-
-@pytest.fixture(autouse=True)
-def _looks_exist(request):
-    """The looks come from a data migration; a transactional test elsewhere in the suite may
-    have flushed them, so put them back for every database test here."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return
-    transactional = marker.kwargs.get("transaction", False)
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    if not Look.objects.exists():
-        from django.apps import apps
-
-        importlib.import_module("batyr.migrations.0002_looks").create_looks(apps, None)
 
 
 def private_files(settings):

@@ -2,8 +2,11 @@
 
 import io
 import math
+import subprocess
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -43,8 +46,8 @@ def test_finds_the_astronauts_face():
 
 @pytest.mark.parametrize("look", sorted(pipeline.LOOKS))
 def test_headgear_sits_above_the_eyes_and_on_the_head(look):
-    portrait = pipeline.make_portrait(samples.astronaut_jpeg(), look, "Look")
-    (place,) = portrait.placements
+    painting = pipeline.make_portrait(samples.astronaut_jpeg(), look, "Look")
+    (place,) = painting.placements
     x0, y0, x1, y1 = place.headgear
     eye_x, eye_y = place.eye_center
     assert y1 < eye_y, "the headgear's main piece must end above the eye line"
@@ -71,8 +74,8 @@ def test_headgear_follows_the_heads_roll():
         -15, resample=Image.Resampling.BICUBIC, fillcolor=(40, 44, 60)
     )
     data = samples.encode(tilted_image, "JPEG", quality=92)
-    portrait = pipeline.make_portrait(data, "dulyga", "Look")
-    (place,) = portrait.placements
+    painting = pipeline.make_portrait(data, "dulyga", "Look")
+    (place,) = painting.placements
     assert math.degrees(place.roll - upright.roll) == pytest.approx(15, abs=3)
     # the helmet leans with the head: its centre moves towards the side the head tilts to
     centre_x = (place.headgear[0] + place.headgear[2]) / 2
@@ -80,24 +83,25 @@ def test_headgear_follows_the_heads_roll():
 
 
 def test_output_is_a_1024_high_jpeg_and_webp_without_metadata():
-    portrait = pipeline.make_portrait(samples.rotated_jpeg(), "saukele", "Сәукеле")
-    jpeg, webp = decode(portrait.jpeg), decode(portrait.webp)
+    painting = pipeline.make_portrait(samples.rotated_jpeg(), "saukele", "Сәукеле")
+    assert isinstance(painting, pipeline.Painting)
+    jpeg, webp = decode(painting.jpeg), decode(painting.webp)
     assert jpeg.format == "JPEG" and webp.format == "WEBP"
-    assert jpeg.size == webp.size == (portrait.width, 1024)
-    assert 0.7 < portrait.width / 1024 < 1.7
+    assert jpeg.size == webp.size == (painting.width, 1024)
+    assert 0.7 < painting.width / 1024 < 1.7
     for im in (jpeg, webp):
         assert "exif" not in im.info
         assert len(im.getexif()) == 0
-    assert b"Exif" not in portrait.jpeg[:4096]
-    assert b"Phone maker" not in portrait.jpeg and b"Phone maker" not in portrait.webp
+    assert b"Exif" not in painting.jpeg[:4096]
+    assert b"Phone maker" not in painting.jpeg and b"Phone maker" not in painting.webp
 
 
 def test_every_look_renders_with_a_kazakh_title():
     for key in pipeline.LOOKS:
-        portrait = pipeline.make_portrait(
+        painting = pipeline.make_portrait(
             samples.astronaut_jpeg(), key, "Әже, ғұлама, қыран, үкі, һәм іні"
         )
-        assert decode(portrait.jpeg).size[1] == 1024
+        assert decode(painting.jpeg).size[1] == 1024
 
 
 def test_looks_differ():
@@ -114,20 +118,20 @@ def test_looks_differ():
 
 
 def test_dresses_every_face_of_a_pair():
-    portrait = pipeline.make_portrait(samples.group_jpeg(2), "borik", "Look")
-    assert portrait.faces_found == 2
-    assert portrait.faces_dressed == 2
-    assert not portrait.too_many_faces
-    rolls = sorted(math.degrees(p.roll) for p in portrait.placements)
+    painting = pipeline.make_portrait(samples.group_jpeg(2), "borik", "Look")
+    assert painting.faces_found == 2
+    assert painting.faces_dressed == 2
+    assert not painting.too_many_faces
+    rolls = sorted(math.degrees(p.roll) for p in painting.placements)
     assert rolls[1] - rolls[0] > 5, "each face keeps its own tilt"
 
 
 def test_more_than_four_faces_dresses_the_four_largest_and_says_so():
-    portrait = pipeline.make_portrait(samples.group_jpeg(6), "dulyga", "Look")
-    assert portrait.faces_found == 6
-    assert portrait.faces_dressed == 4
-    assert portrait.too_many_faces
-    assert len(portrait.placements) == 4
+    painting = pipeline.make_portrait(samples.group_jpeg(6), "dulyga", "Look")
+    assert painting.faces_found == 6
+    assert painting.faces_dressed == 4
+    assert painting.too_many_faces
+    assert len(painting.placements) == 4
 
 
 # --- inputs that are accepted after conversion ---------------------------------------------
@@ -152,8 +156,8 @@ def test_converted_inputs_give_a_portrait(make):
     assert work.mode == "RGB"
     assert work.size == (512, 512)
     assert work.info == {}
-    portrait = pipeline.make_portrait(make(), "borik", "Look")
-    assert portrait.faces_dressed == 1
+    painting = pipeline.make_portrait(make(), "borik", "Look")
+    assert painting.faces_dressed == 1
 
 
 def test_exif_orientation_is_applied():
@@ -261,6 +265,11 @@ def test_sniffing_ignores_names_and_knows_the_formats():
     assert pipeline.sniff(samples.animated_gif()[:64]) == "GIF"
     assert pipeline.sniff(samples.SVG_WITH_SCRIPT[:64]) is None
     assert pipeline.sniff(b"%PDF-1.7\n" + b"\0" * 60) is None
+
+
+def test_the_pipeline_imports_without_django():
+    code = "import sys, batyr.pipeline; sys.exit('django' in sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 def test_progress_stages_are_reported_in_order():

@@ -200,6 +200,16 @@ def test_progress_page_has_steps_and_a_refresh_fallback(
     assert [s["state"] for s in data["steps"]] == ["done", "done", "current", "todo", "todo"]
 
 
+def test_the_steps_between_queued_and_done_are_the_pipelines_stages():
+    from batyr import pipeline
+    from batyr.models import Step
+
+    stages = []
+    pipeline.make_portrait(samples.astronaut_jpeg(), "dulyga", "Look", progress=stages.append)
+    assert [step.key for step in Step][1:-1] == stages
+    assert [stage.value for stage in Portrait.Stage][1:] == stages
+
+
 def test_try_another_look_reuses_the_stored_photo(done_portrait, client, private_dir):
     portrait, token, url = done_portrait
     uploads_before = len(private_dir())
