@@ -346,89 +346,26 @@ class Document(models.Model):
 
 
 # One proxy per kind of item, so that the admin has a list per section showing only that
-# section's facts (admin.py). They add no table.
-class CustomsItem(Item):
-    section_kind = Kind.CUSTOMS
-
-    class Meta:
-        proxy = True
-        verbose_name = _("custom or tradition")
-        verbose_name_plural = _("items: customs and traditions")
-
-
-class AboutItem(Item):
-    section_kind = Kind.ABOUT
-
-    class Meta:
-        proxy = True
-        verbose_name = _("page about Kazakhstan")
-        verbose_name_plural = _("items: about Kazakhstan")
+# section's facts (admin.py). They add no table. (class name, kind, verbose names)
+PROXIES = (
+    ("CustomsItem", Kind.CUSTOMS, _("custom or tradition"), _("items: customs and traditions")),
+    ("AboutItem", Kind.ABOUT, _("page about Kazakhstan"), _("items: about Kazakhstan")),
+    ("HistoryItem", Kind.HISTORY, _("history item"), _("items: history")),
+    ("UnescoSite", Kind.UNESCO, _("UNESCO site"), _("items: UNESCO heritage")),
+    ("MuseumItem", Kind.MUSEUMS, _("museum or reserve"), _("items: museums and reserves")),
+    ("Person", Kind.GOLDEN_FUND, _("person of the golden fund"), _("items: golden fund")),
+    ("Film", Kind.CINEMA, _("film"), _("items: cinema")),
+    ("ArchiveItem", Kind.ARCHIVES, _("archive item"), _("items: archives")),
+)
 
 
-class HistoryItem(Item):
-    section_kind = Kind.HISTORY
-
-    class Meta:
-        proxy = True
-        verbose_name = _("history item")
-        verbose_name_plural = _("items: history")
-
-
-class UnescoSite(Item):
-    section_kind = Kind.UNESCO
-
-    class Meta:
-        proxy = True
-        verbose_name = _("UNESCO site")
-        verbose_name_plural = _("items: UNESCO heritage")
-
-
-class MuseumItem(Item):
-    section_kind = Kind.MUSEUMS
-
-    class Meta:
-        proxy = True
-        verbose_name = _("museum or reserve")
-        verbose_name_plural = _("items: museums and reserves")
-
-
-class Person(Item):
-    section_kind = Kind.GOLDEN_FUND
-
-    class Meta:
-        proxy = True
-        verbose_name = _("person of the golden fund")
-        verbose_name_plural = _("items: golden fund")
-
-
-class Film(Item):
-    section_kind = Kind.CINEMA
-
-    class Meta:
-        proxy = True
-        verbose_name = _("film")
-        verbose_name_plural = _("items: cinema")
-
-
-class ArchiveItem(Item):
-    section_kind = Kind.ARCHIVES
-
-    class Meta:
-        proxy = True
-        verbose_name = _("archive item")
-        verbose_name_plural = _("items: archives")
-
-
-KIND_PROXIES = {
-    proxy.section_kind: proxy
-    for proxy in (
-        CustomsItem,
-        AboutItem,
-        HistoryItem,
-        UnescoSite,
-        MuseumItem,
-        Person,
-        Film,
-        ArchiveItem,
+def _item_proxy(name, kind, verbose_name, verbose_name_plural):
+    meta = type(
+        "Meta",
+        (),
+        {"proxy": True, "verbose_name": verbose_name, "verbose_name_plural": verbose_name_plural},
     )
-}
+    return type(name, (Item,), {"__module__": __name__, "Meta": meta, "section_kind": kind})
+
+
+KIND_PROXIES = {kind: _item_proxy(name, kind, *names) for name, kind, *names in PROXIES}
