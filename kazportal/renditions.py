@@ -75,3 +75,9 @@ def _picture_urls(media_root, name, width, height):
 def picture_urls(photo):
     """(WebP srcset, fallback src, fallback srcset, fallback width) of a Photo."""
     return _picture_urls(str(settings.MEDIA_ROOT), photo.image.name, photo.width, photo.height)
+
+
+def forget():
+    """Forget the remembered names and URLs (tests that switch imagekit's strategy)."""
+    _name.cache_clear()
+    _picture_urls.cache_clear()

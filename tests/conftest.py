@@ -20,6 +20,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database, whose migrated content (the batyr looks, the heritage
+    sections, the Editors group) it keeps as a snapshot for `serialized_rollback` tests.
+
+    Django's `connections` are context-local, and Playwright's sync API runs the tests after it
+    starts in another context, whose new connection lacks the snapshot: the browser tests then
+    found empty tables after an earlier transactional test had flushed them. Keeping the
+    snapshot on the connection class lets every connection to the test database restore it."""
+    from django.db import connections
+
+    wrapper = type(connections["default"])
+    contents = getattr(connections["default"], "_test_serialized_contents", None)
+    if contents is not None:
+        wrapper._test_serialized_contents = contents
+    yield
+    if contents is not None:
+        del wrapper._test_serialized_contents
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded, rendered and private files go to a per-test temporary folder."""
@@ -85,11 +105,16 @@ def demo(settings, demo_media_root):
 def renditions_on_use(monkeypatch):
     """Renditions made the moment a page names them, as in production (the test settings only
     name them): for tests that count rendition files or weigh pages."""
+    from kazportal import renditions
     from kazportal.models import Rendition
 
     monkeypatch.setattr(
         Rendition, "cachefile_strategy", "imagekit.cachefiles.strategies.JustInTime"
     )
+    # URLs remembered by an earlier test were worked out without making the files.
+    renditions.forget()
+    yield
+    renditions.forget()
 
 
 @pytest.fixture(scope="session")
