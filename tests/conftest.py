@@ -91,14 +91,59 @@ def demo_media_root(tmp_path_factory):
     return root
 
 
+def _transactional(node):
+    marker = node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+_demo_modules = set()  # modules whose tests run inside the shared demo transaction
+
+
+@pytest.fixture(scope="module")
+def demo_data(request, django_db_setup, django_db_blocker, demo_media_root):
+    """The demo content loaded once per test module, inside a transaction that stays open for
+    the module's tests (each of them runs in a savepoint of it, as usual) and is rolled back
+    after the last: loading it takes about 2 s on PostgreSQL. Transactional tests (the browser
+    ones, whose live server reads through another connection) load it themselves (`demo`)."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    if _transactional(request.node):
+        yield False
+        return
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=demo_media_root):
+                call_command("load_initial_data", verbosity=0)
+            _demo_modules.add(request.node.nodeid)
+            yield True
+        finally:
+            _demo_modules.discard(request.node.nodeid)
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _demo_stays_with_demo_tests(request):
+    """A test that does not ask for `demo` must not run while its module's demo transaction is
+    open (it would see the demo content): put the demo tests last in their module."""
+    if request.node.module and request.node.parent.nodeid in _demo_modules:
+        if "demo" not in request.fixturenames:
+            pytest.fail("This test runs after a `demo` test of its module: move it above them.")
+
+
 @pytest.fixture
-def demo(settings, demo_media_root):
-    """The demo content (`manage.py load_initial_data`) in the test's database; the test needs
-    the django_db mark (transactional or not)."""
+def demo(request, settings, demo_data, demo_media_root):
+    """The demo content (`manage.py load_initial_data`) for the test; it needs the django_db
+    mark (transactional or not). Shared by the module's tests unless they are transactional."""
     from django.core.management import call_command
 
     settings.MEDIA_ROOT = demo_media_root
-    call_command("load_initial_data", verbosity=0)
+    if not demo_data:
+        call_command("load_initial_data", verbosity=0)
 
 
 @pytest.fixture

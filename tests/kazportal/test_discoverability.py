@@ -76,6 +76,15 @@ def meta(document, attribute, name):
     return element.get("content") if element is not None else None
 
 
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert f"Sitemap: {ORIGIN}/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
+
+
 def test_sitemap_lists_every_public_page_in_three_languages_with_alternates(client, demo):
     ArticleFactory(status="draft", slug="a-draft")
     ArticleFactory(slug="scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
@@ -103,15 +112,6 @@ def test_the_x_default_address_sends_visitors_to_their_language(client, demo):
     assert client.get(neutral)["Location"] == path
     russian = client.get(neutral, headers={"Accept-Language": "ru"})
     assert russian.status_code == 302 and russian["Location"] == "/ru/" + path[4:]
-
-
-def test_robots_txt_points_at_the_sitemap(client):
-    response = client.get("/robots.txt")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/plain")
-    lines = response.content.decode().splitlines()
-    assert f"Sitemap: {ORIGIN}/sitemap.xml" in lines
-    assert "Disallow: /admin/" in lines
 
 
 @pytest.mark.parametrize("lang", LANGS)
