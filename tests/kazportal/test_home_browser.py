@@ -9,9 +9,7 @@ pytestmark = [
 
 
 @pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)])
-def test_home_first_load_is_under_500_kb_and_the_track_plays(
-    live_server, browser, demo, renditions_on_use, viewport
-):
+def test_home_first_load_is_under_500_kb_and_the_track_plays(live_server, browser, demo, viewport):
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     sizes = {}
