@@ -63,6 +63,11 @@ class KindItemForm(forms.ModelForm):
 
     kind = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.section_id:  # a new item belongs to the admin's section
+            self.instance.section = Section.objects.get(kind=self.kind)
+
     def clean(self):
         cleaned = super().clean()
         titles = [cleaned.get(f"title_{code}") for code in LANGS]

@@ -85,7 +85,7 @@ class TranslationStatusMixin:
 class EditorAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
     """Base admin for translated content: language tabs that show errors and gaps, and a Latin
     slug prefilled from `slug_source` (default: the Kazakh title) as the editor types; a slug
-    left empty is made from that title on save."""
+    left empty, or a prefilled one that is taken, becomes the first free one (free_slug)."""
 
     slug_source = None  # e.g. "name" or "title"
 
@@ -101,18 +101,56 @@ class EditorAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
             field.help_text = _("Latin letters; left empty, it is made from the Kazakh title.")
         return field
 
-    def save_model(self, request, obj, form, change):
-        if self.slug_source and not getattr(obj, "slug", "x"):
-            source = next(
-                (
-                    getattr(obj, f"{self.slug_source}_{code}")
-                    for code in LANGS
-                    if getattr(obj, f"{self.slug_source}_{code}", "")
-                ),
-                "",
-            )
-            obj.slug = latin_slug(source)
-        super().save_model(request, obj, form, change)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not self.slug_source or "slug" not in form.base_fields:
+            return form
+        source = self.slug_source
+
+        class SlugFromTitleForm(form):
+            def clean(self):
+                """A slug left empty, or as the prefill made it from the title, becomes the
+                first free one (…-2, …-3); a slug the editor typed is checked as it is."""
+                cleaned = self.cleaned_data
+                titles = (cleaned.get(f"{source}_{code}") for code in LANGS)
+                made = latin_slug(next(filter(None, titles), ""))
+                slug = cleaned.get("slug") or ""
+                if "slug" in cleaned and (not slug or slug == made):
+                    cleaned["slug"] = free_slug(self.instance, made, cleaned)
+                return super().clean()
+
+        return SlugFromTitleForm
+
+
+def free_slug(obj, base, values):
+    """`base` (or the model's name), or with the first free suffix: unique as the model's slug
+    is unique, across the table or within a parent (a place's region, an item's section)."""
+    model = type(obj)
+    max_length = model._meta.get_field("slug").max_length
+    base = base[:max_length].rstrip("-") or model._meta.model_name
+    scope = {}
+    for constraint in model._meta.constraints:
+        if "slug" in getattr(constraint, "fields", ()):
+            for name in constraint.fields:
+                if name == "slug":
+                    continue
+                if name in values:
+                    scope[name] = values[name]
+                else:
+                    attname = model._meta.get_field(name).attname
+                    scope[attname] = getattr(obj, attname)
+    taken = set(
+        model._default_manager.filter(**scope)
+        .exclude(pk=obj.pk)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+    return slug
 
 
 class PublishableAdminMixin:

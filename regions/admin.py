@@ -3,8 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
 from kazportal.admin import EditorAdmin, PublishableAdminMixin
-from kazportal.i18n import LANGS
-from kazportal.text import latin_slug
 
 from .models import Place, PlacePhoto, Region
 
@@ -88,16 +86,3 @@ class PlaceAdmin(PublishableAdminMixin, EditorAdmin):
         (_("Visiting information"), {"fields": ("season", "hours", "fee", "getting_there")}),
         (_("Publishing"), {"fields": ("status", "published_at")}),
     )
-
-    def save_model(self, request, obj, form, change):
-        """A slug made from the name is made unique within the region (…-2, …-3)."""
-        if not obj.slug:
-            names = (getattr(obj, f"name_{code}") for code in LANGS)
-            base = latin_slug(next(filter(None, names), "")) or "place"
-            slug, n = base, 1
-            taken = Place.objects.filter(region_id=obj.region_id).exclude(pk=obj.pk)
-            while taken.filter(slug=slug).exists():
-                n += 1
-                slug = f"{base[:75]}-{n}"
-            obj.slug = slug
-        super().save_model(request, obj, form, change)

@@ -120,6 +120,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "DJANGO_PG_OPTIONS", "-c max_parallel_workers_per_gather=0"
     )
+
+
+def sqlite_options():
+    """`make run` writes to SQLite from two processes (the site and the task worker): readers
+    never wait for a writer (WAL), a writer waits up to 20 s for the other one instead of
+    failing with "database is locked", and a transaction takes its write lock when it starts
+    (IMMEDIATE), so that it cannot fail half way when it turns from reading to writing."""
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(sqlite_options())
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------

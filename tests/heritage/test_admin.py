@@ -90,9 +90,18 @@ def test_adding_an_item_puts_it_in_the_lists_section_with_a_latin_slug(admin):
 def test_a_slug_taken_in_the_same_section_is_a_form_error(admin):
     ItemFactory(section=section(Kind.UNESCO), slug="zhanga-zhazba")
     ItemFactory(section=section(Kind.CINEMA), slug="taken-elsewhere")
-    response = admin.post("/admin/heritage/unescosite/add/", form_data())
+    # The title's own slug (as the prefill writes it) is taken: the next free one.
+    response = admin.post("/admin/heritage/unescosite/add/", form_data(slug="zhanga-zhazba"))
+    assert response.status_code == 302
+    assert Item.objects.filter(section__kind=Kind.UNESCO, slug="zhanga-zhazba-2").exists()
+    # A typed slug that is taken in this section: a form error.
+    ItemFactory(section=section(Kind.UNESCO), slug="typed")
+    response = admin.post("/admin/heritage/unescosite/add/", form_data(slug="typed"))
     assert response.status_code == 200
     assert "осындай slug бар басқа жазба бар" in response.content.decode()
+    # Left empty: the next free one; a slug taken only in another section is free here.
+    assert admin.post("/admin/heritage/unescosite/add/", form_data()).status_code == 302
+    assert Item.objects.filter(section__kind=Kind.UNESCO, slug="zhanga-zhazba-3").exists()
     ok = admin.post("/admin/heritage/unescosite/add/", form_data(slug="taken-elsewhere"))
     assert ok.status_code == 302
 

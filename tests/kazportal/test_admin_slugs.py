@@ -1,0 +1,105 @@
+"""A title that is taken never ends in a server error: a slug left empty (or as the prefill made
+it) becomes the first free one, a typed duplicate gets a form error. Each add form is filled
+from its own HTML, as a browser would send it."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from heritage.models import Item, Kind, Section
+from regions.models import Place
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(client, url):
+    """The fields of the admin form at `url` with their initial values (inline management
+    forms included), as a browser would post them untouched."""
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.find("form", id=lambda v: v and v.endswith("_form"))
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or "__prefix__" in name or field.get("type") in ("submit", "file"):
+            continue
+        if field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            if chosen is not None and chosen.get("value") and not field.has_attr("multiple"):
+                data[name] = chosen["value"]
+        elif field.name == "textarea":
+            data[name] = field.text
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+CASES = {
+    # admin URL name: (title field, the other required fields)
+    "articles_article": ("title", {"lead_kk": "Қысқаша.", "category": "news"}),
+    "articles_event": (
+        "title",
+        {"start_date": "2027-08-10", "summary_kk": "Күн.", "category": "national"},
+    ),
+    "articles_tag": ("name", {}),
+    "regions_region": ("name", {}),
+}
+
+
+@pytest.mark.parametrize("admin_name", CASES)
+def test_a_taken_title_gets_a_free_slug_and_a_typed_duplicate_an_error(admin_client, admin_name):
+    title, extra = CASES[admin_name]
+    url = reverse(f"admin:{admin_name}_add")
+    model = None
+    slugs = []
+    for _ in range(3):
+        data = form_data(admin_client, url) | extra | {f"{title}_kk": "Абай күні", "slug": ""}
+        response = admin_client.post(url, data)
+        errors = BeautifulSoup(response.content, "html.parser").select(".errorlist, .errornote")
+        assert response.status_code == 302, [e.get_text(" ", strip=True) for e in errors]
+        model = response.wsgi_request.resolver_match.func.model_admin.model
+        slugs.append(model.objects.order_by("-pk").first().slug)
+    assert slugs == ["abai-kuni", "abai-kuni-2", "abai-kuni-3"]
+    # The prefill's own value when it is taken: the next free one too.
+    data = form_data(admin_client, url) | extra | {f"{title}_kk": "Абай күні", "slug": "abai-kuni"}
+    assert admin_client.post(url, data).status_code == 302
+    assert model.objects.filter(slug="abai-kuni-4").exists()
+    # A slug the editor typed that is taken: the form says so, and keeps the typing.
+    data = (
+        form_data(admin_client, url) | extra | {f"{title}_kk": "Басқа атау", "slug": "abai-kuni-2"}
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert "Басқа атау" in response.content.decode()
+
+
+def test_places_get_a_free_slug_within_their_region(admin_client):
+    from tests.factories import RegionFactory
+
+    first, second = RegionFactory(), RegionFactory()
+    url = reverse("admin:regions_place_add")
+    for region in (first, first, second):
+        data = form_data(admin_client, url) | {"name_kk": "Көл", "slug": "", "region": region.pk}
+        assert admin_client.post(url, data).status_code == 302
+    assert sorted(Place.objects.values_list("region_id", "slug")) == sorted(
+        [(first.pk, "kol"), (first.pk, "kol-2"), (second.pk, "kol")]
+    )
+
+
+def test_heritage_items_get_a_free_slug_within_their_section(admin_client):
+    url = reverse("admin:heritage_historyitem_add")
+    for _ in range(2):
+        data = form_data(admin_client, url) | {
+            "title_kk": "Алаш",
+            "summary_kk": "Қозғалыс.",
+            "slug": "",
+        }
+        assert admin_client.post(url, data).status_code == 302
+    history = Section.objects.get(kind=Kind.HISTORY)
+    assert set(Item.objects.filter(section=history).values_list("slug", flat=True)) >= {
+        "alash",
+        "alash-2",
+    }
