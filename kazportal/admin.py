@@ -160,12 +160,19 @@ class PublishableAdminMixin:
 
     @admin.action(description=_("Publish the selected items now"))
     def publish_now(self, request, queryset):
-        count = queryset.publish()
+        # Rows already public keep their publication time (publish() leaves them alone).
+        changed = list(queryset.exclude(queryset.published_condition()))
+        count = queryset.filter(pk__in=[obj.pk for obj in changed]).publish()
+        for obj in changed:
+            self.log_change(request, obj, _("Published with the bulk action."))
         self.message_user(request, _("%(count)d item(s) published.") % {"count": count})
 
     @admin.action(description=_("Return the selected items to drafts"))
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        changed = list(queryset.exclude(status="draft"))
+        count = queryset.filter(pk__in=[obj.pk for obj in changed]).unpublish()
+        for obj in changed:
+            self.log_change(request, obj, _("Returned to drafts with the bulk action."))
         self.message_user(request, _("%(count)d item(s) returned to drafts.") % {"count": count})
 
 

@@ -103,3 +103,32 @@ def test_heritage_items_get_a_free_slug_within_their_section(admin_client):
         "alash",
         "alash-2",
     }
+
+
+def test_publish_now_keeps_the_date_of_published_rows_and_writes_history(admin_client):
+    import datetime
+
+    from django.contrib.admin.models import LogEntry
+    from django.utils import timezone
+
+    from tests.articles.factories import ArticleFactory
+
+    september = timezone.now() - datetime.timedelta(days=78)
+    live = ArticleFactory(published_at=september)
+    draft = ArticleFactory(status="draft", published_at=september)
+    url = reverse("admin:articles_article_changelist")
+    response = admin_client.post(
+        url, {"action": "publish_now", "_selected_action": [live.pk, draft.pk]}
+    )
+    assert response.status_code == 302
+    live.refresh_from_db()
+    draft.refresh_from_db()
+    assert live.published_at == september  # already public: its date stays
+    assert draft.status == "published" and draft.published_at > september
+    assert draft.updated_at >= draft.published_at
+    logged = LogEntry.objects.filter(object_id=str(draft.pk)).get()
+    assert "bulk action" in logged.get_change_message()
+    assert not LogEntry.objects.filter(object_id=str(live.pk)).exists()
+    admin_client.post(url, {"action": "unpublish", "_selected_action": [live.pk]})
+    live.refresh_from_db()
+    assert live.status == "draft" and LogEntry.objects.filter(object_id=str(live.pk)).exists()
