@@ -28,7 +28,10 @@ def django_db_setup(django_db_setup):
     Django's `connections` are context-local, and Playwright's sync API runs the tests after it
     starts in another context, whose new connection lacks the snapshot: the browser tests then
     found empty tables after an earlier transactional test had flushed them. Keeping the
-    snapshot on the connection class lets every connection to the test database restore it."""
+    snapshot on the connection class lets every connection to the test database restore it.
+
+    Every transactional test must be `serialized_rollback=True`: the flush after a plain one
+    runs post_migrate again (the Editors group), and the next restore would collide with it."""
     from django.db import connections
 
     wrapper = type(connections["default"])
