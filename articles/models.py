@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from kazportal.i18n import LANGS
 from kazportal.models import Publishable, PublishableQuerySet, photo_field
 from kazportal.sanitize import SanitizedBodies, clean_html, editor_extensions
 
@@ -55,6 +56,22 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"tag": self.slug})
+
+    def clean(self):
+        """A keyword's name is its own in each language, whatever the letter case (compared in
+        Python: SQLite folds only ASCII letters)."""
+        super().clean()
+        errors = {}
+        others = Tag.objects.exclude(pk=self.pk)
+        for code in LANGS:
+            name = (getattr(self, f"name_{code}") or "").strip()
+            if not name:
+                continue
+            taken = {n.casefold() for n in others.values_list(f"name_{code}", flat=True) if n}
+            if name.casefold() in taken:
+                errors[f"name_{code}"] = _("There is already a keyword with this name.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Author(models.Model):

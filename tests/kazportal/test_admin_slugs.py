@@ -54,8 +54,9 @@ def test_a_taken_title_gets_a_free_slug_and_a_typed_duplicate_an_error(admin_cli
     url = reverse(f"admin:{admin_name}_add")
     model = None
     slugs = []
-    for _ in range(3):
-        data = form_data(admin_client, url) | extra | {f"{title}_kk": "Абай күні", "slug": ""}
+    # Titles that differ (a keyword's name must be its own) but make the same slug.
+    for text in ("Абай күні", "Абай-күні", "Абай, күні"):
+        data = form_data(admin_client, url) | extra | {f"{title}_kk": text, "slug": ""}
         response = admin_client.post(url, data)
         errors = BeautifulSoup(response.content, "html.parser").select(".errorlist, .errornote")
         assert response.status_code == 302, [e.get_text(" ", strip=True) for e in errors]
@@ -63,7 +64,7 @@ def test_a_taken_title_gets_a_free_slug_and_a_typed_duplicate_an_error(admin_cli
         slugs.append(model.objects.order_by("-pk").first().slug)
     assert slugs == ["abai-kuni", "abai-kuni-2", "abai-kuni-3"]
     # The prefill's own value when it is taken: the next free one too.
-    data = form_data(admin_client, url) | extra | {f"{title}_kk": "Абай күні", "slug": "abai-kuni"}
+    data = form_data(admin_client, url) | extra | {f"{title}_kk": "Абай күні!", "slug": "abai-kuni"}
     assert admin_client.post(url, data).status_code == 302
     assert model.objects.filter(slug="abai-kuni-4").exists()
     # A slug the editor typed that is taken: the form says so, and keeps the typing.
@@ -132,3 +133,19 @@ def test_publish_now_keeps_the_date_of_published_rows_and_writes_history(admin_c
     admin_client.post(url, {"action": "unpublish", "_selected_action": [live.pk]})
     live.refresh_from_db()
     assert live.status == "draft" and LogEntry.objects.filter(object_id=str(live.pk)).exists()
+
+
+def test_a_keyword_name_taken_in_a_language_is_refused_whatever_the_case(admin_client):
+    from articles.models import Tag
+    from tests.articles.factories import TagFactory
+
+    TagFactory(name_kk="Абай", name_ru="Абай", name_en="Abai")
+    url = reverse("admin:articles_tag_add")
+    data = form_data(admin_client, url) | {"name_kk": "АБАЙ", "name_en": "Poetry", "slug": ""}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Бұндай атауы бар кілтсөз бар." in response.content.decode()
+    assert Tag.objects.count() == 1
+    # The same word in another language's field is another keyword's name: allowed.
+    data = form_data(admin_client, url) | {"name_kk": "Поэзия", "name_en": "Абай", "slug": ""}
+    assert admin_client.post(url, data).status_code == 302
