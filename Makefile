@@ -32,7 +32,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_initial_data --renditions
+	$(BIN)/python manage.py load_initial_data --renditions --revisions
 
 # The site and its task worker; Ctrl-C stops both.
 run: demo

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from js_asset import Media as NonceMedia
 from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import EditorAdmin, PublishableAdminMixin
+from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
 
 from .models import Article, Author, Byline, Event, Reference, Tag
 
@@ -27,7 +27,7 @@ class CSPNonceMediaMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(ValidKeysMixin, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ("author",)

@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import TranslationStatusMixin
+from kazportal.admin import EditorAdmin
 
 from .models import Look, Portrait
 
 
 @admin.register(Look)
-class LookAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+class LookAdmin(EditorAdmin):
     list_display = (
         "name",
         "kind",

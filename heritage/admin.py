@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import EditorAdmin, PublishableAdminMixin
+from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
 from kazportal.i18n import LANGS
 from kazportal.text import latin_slug
 
@@ -43,7 +43,7 @@ class SectionAdmin(EditorAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Edit the items"))
 
 
-class ItemPhotoInline(admin.TabularInline):
+class ItemPhotoInline(ValidKeysMixin, admin.TabularInline):
     model = ItemPhoto
     extra = 0
     autocomplete_fields = ("photo",)
@@ -110,6 +110,11 @@ class KindItemAdmin(PublishableAdminMixin, EditorAdmin):
                 "section__order", "order", "slug"
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def trash(self):
+        """Only this section's deleted items (they share one table, and so one trash)."""
+        section = Section.objects.get(kind=self.kind)
+        return [v for v in super().trash() if v.field_dict.get("section_id") == section.pk]
 
     def save_model(self, request, obj, form, change):
         if not obj.section_id:

@@ -226,6 +226,11 @@ class Item(SanitizedBodies, Located, Publishable):
     def get_absolute_url(self):
         return reverse("heritage:item", kwargs={"section": self.section.slug, "slug": self.slug})
 
+    def get_admin_url(self):
+        """The change form in its section's admin (each section has its own item list)."""
+        proxy = KIND_PROXIES[self.section.kind]
+        return reverse(f"admin:heritage_{proxy._meta.model_name}_change", args=[self.pk])
+
     @property
     def kind(self):
         return self.section.kind

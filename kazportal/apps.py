@@ -21,5 +21,9 @@ class KazportalConfig(AppConfig):
         from .cache import connect_signals
 
         connect_signals()
+        # Revisions of the content models (after modeltranslation's columns exist).
+        from .revisions import register
+
+        register()
         # Each app's search.py registers its models in the site search (kazportal/search).
         autodiscover_modules("search")

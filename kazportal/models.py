@@ -100,14 +100,14 @@ class Publishable(models.Model):
 
 
 def photo_field(verbose_name=None, **options):
-    """A cover-like link to one Photo of the library: optional, cleared when the photo is
-    deleted, with no reverse accessor on Photo."""
+    """A cover-like link to one Photo of the library: optional, with no reverse accessor on
+    Photo. A photo in use cannot be deleted (PROTECT: the admin's delete page lists where)."""
     return models.ForeignKey(
         Photo,
         verbose_name=verbose_name or _("cover"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         **options,
     )
@@ -220,7 +220,7 @@ class GalleryPhoto(models.Model):
     """One photo of an ordered gallery; a subclass adds the foreign key to what it illustrates."""
 
     photo = models.ForeignKey(
-        Photo, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="+"
+        Photo, verbose_name=_("photo"), on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import EditorAdmin, PublishableAdminMixin
+from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
 
 from .models import Place, PlacePhoto, Region
 
@@ -61,7 +61,7 @@ class RegionAdmin(PublishableAdminMixin, EditorAdmin):
     )
 
 
-class PlacePhotoInline(admin.TabularInline):
+class PlacePhotoInline(ValidKeysMixin, admin.TabularInline):
     model = PlacePhoto
     fields = ("photo", "order")
     autocomplete_fields = ("photo",)

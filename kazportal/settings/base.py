@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # revisions, diff, revert and the trash of every content model (kazportal/revisions.py)
+    "reversion",
 ]
 
 # --- articles: rich-text editor (django-prose-editor; its JS/CSS ship in the package) --------
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL byte in the address or a cookie: 400 (kazportal/middleware.py).
+    "kazportal.middleware.RefuseNulBytes",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

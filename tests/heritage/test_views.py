@@ -334,7 +334,7 @@ def test_filter_options_come_with_counts_and_only_when_used(client, items):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["era=jurassic", "region=atlantis", "era=%00", "region=" + "x" * 500, "era=khanate&era=x"],
+    ["era=jurassic", "region=atlantis", "region=" + "x" * 500, "era=khanate&era=x"],
 )
 def test_bad_filter_value_is_a_translated_400(client, items, query):
     response = client.get(url("section", "ru", section="history") + "?" + query)

@@ -8,32 +8,9 @@ from django.urls import reverse
 
 from heritage.models import Item, Kind, Section
 from regions.models import Place
+from tests.adminforms import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(client, url):
-    """The fields of the admin form at `url` with their initial values (inline management
-    forms included), as a browser would post them untouched."""
-    page = BeautifulSoup(client.get(url).content, "html.parser")
-    form = page.find("form", id=lambda v: v and v.endswith("_form"))
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name or field.get("type") in ("submit", "file"):
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "select":
-            chosen = field.find("option", selected=True) or field.find("option")
-            if chosen is not None and chosen.get("value") and not field.has_attr("multiple"):
-                data[name] = chosen["value"]
-        elif field.name == "textarea":
-            data[name] = field.text
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 CASES = {

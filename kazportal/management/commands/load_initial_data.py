@@ -22,6 +22,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Queue the making of every photo rendition for the task worker.",
         )
+        parser.add_argument(
+            "--revisions",
+            action="store_true",
+            help="Store a first revision of every record that has none (the admin's history).",
+        )
 
     def handle(self, *args, **options):
         fixtures = Path(settings.BASE_DIR) / "fixtures"
@@ -37,6 +42,9 @@ class Command(BaseCommand):
         files = sorted(fixtures.glob("*.json"))
         if files:
             call_command("loaddata", *[str(f) for f in files], verbosity=1)
+        if options["revisions"]:
+            call_command("createinitialrevisions", verbosity=0)
+            self.stdout.write("stored a first revision of the demo content")
         if options["renditions"]:
             pks = list(Photo.objects.values_list("pk", flat=True))
             for pk in pks:
