@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
@@ -252,6 +252,20 @@ class EditorAdmin(ValidKeysMixin, TranslationStatusMixin, VersionAdmin, TabbedTr
                 request.kept_first_version = revisions.keep_first_version(obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # Revision comments are stored untranslated (Django's change message as JSON, or an English
+    # message id) and shown in the reader's language (the history template translates them).
+    def log_addition(self, request, obj, message):
+        entry = admin.ModelAdmin.log_addition(self, request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = admin.ModelAdmin.log_change(self, request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
     def _url(self, name, obj=None):
         opts = self.model._meta
         args = [quote(obj.pk)] if obj is not None else []
@@ -352,10 +366,7 @@ class EditorAdmin(ValidKeysMixin, TranslationStatusMixin, VersionAdmin, TabbedTr
         the trash shows it and recovers it with its translations, inlines and links."""
         with reversion.create_revision():
             reversion.set_user(request.user)
-            reversion.set_comment(
-                gettext("Deleted (in the trash for %(days)d days).")
-                % {"days": revisions.TRASH_DAYS}
-            )
+            reversion.set_comment(gettext_noop("Deleted."))
             reversion.add_to_revision(obj)
 
     def delete_model(self, request, obj):
@@ -433,7 +444,7 @@ class PublishableAdminMixin:
         changed = list(not_public.values_list("pk", flat=True))
         self._keep_first_versions(changed)
         count = queryset.filter(pk__in=changed).publish()
-        self._record(request, changed, _("Published with the bulk action."))
+        self._record(request, changed, gettext_noop("Published with the bulk action."))
         self.message_user(request, _("%(count)d item(s) published.") % {"count": count})
 
     @admin.action(description=_("Return the selected items to drafts"))
@@ -441,7 +452,7 @@ class PublishableAdminMixin:
         changed = list(queryset.exclude(status="draft").values_list("pk", flat=True))
         self._keep_first_versions(changed)
         count = queryset.filter(pk__in=changed).unpublish()
-        self._record(request, changed, _("Returned to drafts with the bulk action."))
+        self._record(request, changed, gettext_noop("Returned to drafts with the bulk action."))
         self.message_user(request, _("%(count)d item(s) returned to drafts.") % {"count": count})
 
     def _keep_first_versions(self, pks):
@@ -453,9 +464,9 @@ class PublishableAdminMixin:
         for obj in self.model._default_manager.filter(pk__in=pks):
             with reversion.create_revision():
                 reversion.set_user(request.user)
-                reversion.set_comment(str(message))
+                reversion.set_comment(message)
                 reversion.add_to_revision(obj)
-            self.log_change(request, obj, message)
+            self.log_change(request, obj, gettext(message))
 
 
 @admin.register(Photo)

@@ -201,6 +201,11 @@ def test_a_photo_in_use_cannot_be_deleted_and_the_page_says_where(editor_client)
     article.refresh_from_db()
     assert article.cover_id == photo.pk
     assert place.place_photos.filter(photo=photo).exists()
+    # The bulk action refuses them too, and says where they are used.
+    bulk = {"action": "delete_selected", "_selected_action": [photo.pk, unused.pk], "post": "yes"}
+    response = editor_client.post(reverse("admin:kazportal_photo_changelist"), bulk)
+    assert change_url(article) in response.content.decode()
+    assert type(photo).objects.filter(pk__in=[photo.pk, unused.pk]).count() == 2
     editor_client.post(reverse("admin:kazportal_photo_delete", args=[unused.pk]), {"post": "yes"})
     assert not type(unused).objects.filter(pk=unused.pk).exists()
 
@@ -286,3 +291,48 @@ def test_history_pages_are_in_kazakh(editor_client):
     trash = editor_client.get(reverse("admin:articles_article_recoverlist")).content.decode()
     for english in ("Compare", "Older", "Trash", "The trash is empty", "Date/time"):
         assert not re.search(rf">\s*{english}", history + trash), english
+
+
+def test_a_heritage_item_keeps_its_gallery_and_each_section_has_its_own_trash(editor_client):
+    from heritage.models import Item, Kind
+    from tests.heritage.factories import ItemFactory, ItemPhotoFactory, section
+
+    item = ItemFactory(section=section(Kind.HISTORY))
+    ItemPhotoFactory(item=item)
+    other = ItemFactory(section=section(Kind.GOLDEN_FUND))
+    url = reverse("admin:heritage_historyitem_delete", args=[item.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    editor_client.post(reverse("admin:heritage_person_delete", args=[other.pk]), {"post": "yes"})
+    history_trash = editor_client.get(reverse("admin:heritage_historyitem_recoverlist"))
+    page = BeautifulSoup(history_trash.content, "html.parser")
+    listed = page.select_one("#change-history").get_text()
+    assert item.title_en in listed or item.title_kk in listed
+    assert other.title_kk not in listed and other.title_en not in listed
+    save(editor_client, page.select_one("#change-history a")["href"])
+    restored = Item.objects.get(pk=item.pk)
+    assert restored.item_photos.count() == 1
+    assert restored.section.kind == Kind.HISTORY
+
+
+def test_the_trash_runs_a_fixed_number_of_queries(editor_client, django_assert_max_num_queries):
+    def delete(n):
+        for article in ArticleFactory.create_batch(n):
+            editor_client.post(
+                reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
+            )
+
+    url = reverse("admin:articles_article_recoverlist")
+    delete(2)
+    with django_assert_max_num_queries(20) as few:
+        assert editor_client.get(url).status_code == 200
+    count = len(few.captured_queries)
+    delete(20)
+    with django_assert_max_num_queries(count):
+        assert (
+            len(
+                BeautifulSoup(editor_client.get(url).content, "html.parser").select(
+                    "#change-history tbody tr"
+                )
+            )
+            == 22
+        )
