@@ -1,30 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from js_asset import Media as NonceMedia
 from modeltranslation.utils import get_translation_fields
 
 from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
+from kazportal.body_admin import BodyEditorAdminMixin
 
 from .models import Article, Author, Byline, Event, Reference, Tag
-
-
-class CSPNonceMediaMixin:
-    """The rich-text editor loads as ES modules through an import map, which is an inline
-    <script type="importmap">: give the form media the request's CSP nonce so script-src
-    'self' + nonce lets it run (no 'unsafe-inline' needed for scripts).
-
-    Styles: style-src stays 'self' in the admin too. The editor (Tiptap) also tries to inject a
-    <style> element with its default rules; CSP blocks that one (a console message), but the
-    package's own static editor.css already carries those rules, so nothing is lost and no
-    'unsafe-inline' is needed (checked in a real Chromium: the editor loads and edits)."""
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        media = context.get("media")
-        # str() evaluates django-csp's lazy nonce, which also puts it in the header.
-        nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
-        if media is not None and nonce:
-            context["media"] = NonceMedia.from_media(media, nonce=nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class BylineInline(ValidKeysMixin, admin.TabularInline):
@@ -38,10 +21,14 @@ class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 1
     fields = ("order", "text", "url")
+    # A reference is a line or two: a small box keeps the table inside the page.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
 
 
 @admin.register(Article)
-class ArticleAdmin(CSPNonceMediaMixin, PublishableAdminMixin, EditorAdmin):
+class ArticleAdmin(BodyEditorAdminMixin, PublishableAdminMixin, EditorAdmin):
     slug_source = "title"
     list_display = (
         "title",

@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 
 from kazportal.i18n import LANGS
 from kazportal.models import Publishable, PublishableQuerySet, photo_field
-from kazportal.sanitize import SanitizedBodies, clean_html, editor_extensions
+from kazportal.sanitize import SanitizedBodies, body_field
 
 WORDS_PER_MINUTE = 200
 
@@ -157,12 +156,7 @@ class Article(SanitizedBodies, Publishable):
     abstract = models.TextField(
         _("abstract"), blank=True, help_text=_("For research articles: the abstract.")
     )
-    body = ProseEditorField(
-        _("body"),
-        blank=True,
-        config={"extensions": editor_extensions()},
-        sanitize=clean_html,
-    )
+    body = body_field()
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), through="Byline", blank=True, related_name="articles"
     )

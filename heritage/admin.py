@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
+from kazportal.admin import EditorAdmin, PublishableAdminMixin, SortableInline
+from kazportal.body_admin import BodyEditorAdminMixin
 from kazportal.i18n import LANGS
 from kazportal.text import latin_slug
 
@@ -43,7 +44,7 @@ class SectionAdmin(EditorAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Edit the items"))
 
 
-class ItemPhotoInline(ValidKeysMixin, admin.TabularInline):
+class ItemPhotoInline(SortableInline):
     model = ItemPhoto
     extra = 0
     autocomplete_fields = ("photo",)
@@ -80,7 +81,7 @@ class KindItemForm(forms.ModelForm):
         return cleaned
 
 
-class KindItemAdmin(PublishableAdminMixin, EditorAdmin):
+class KindItemAdmin(BodyEditorAdminMixin, PublishableAdminMixin, EditorAdmin):
     """Base admin of one section's items; `kind` is set by each subclass below."""
 
     kind = None

@@ -28,7 +28,7 @@ from kazportal.models import (
     longitude_field,
     photo_field,
 )
-from kazportal.sanitize import SanitizedBodies
+from kazportal.sanitize import SanitizedBodies, body_field
 
 
 class Kind(models.TextChoices):
@@ -119,14 +119,7 @@ class Item(SanitizedBodies, Located, Publishable):
     summary = models.TextField(
         _("summary"), help_text=_("One or two sentences for cards, search results and sharing.")
     )
-    body = models.TextField(
-        _("body"),
-        blank=True,
-        help_text=_(
-            "Paragraphs in HTML. Allowed tags: p, h2, h3, ul, ol, li, strong, em, a, blockquote; "
-            "anything else is removed on save."
-        ),
-    )
+    body = body_field()
     cover = photo_field()
     gallery = models.ManyToManyField(
         Photo, verbose_name=_("gallery"), through="ItemPhoto", blank=True, related_name="+"
@@ -236,6 +229,7 @@ class Item(SanitizedBodies, Located, Publishable):
         return self.section.kind
 
     def clean(self):
+        super().clean()
         errors = {}
         if self.birth_year and self.death_year and self.death_year < self.birth_year:
             errors["death_year"] = _("The year of death is before the year of birth.")

@@ -2,8 +2,10 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -11,10 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language_info, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
@@ -25,8 +28,19 @@ from reversion.models import Version
 from kazportal.i18n import LANGS
 
 from . import revisions
-from .models import GalleryPhoto, HomePage, HomeRegion, Photo, Publishable
+from .bodies import photo_uses_in_bodies
+from .body_admin import BodyEditorAdminMixin
+from .models import (
+    GalleryPhoto,
+    HomePage,
+    HomeRegion,
+    Photo,
+    Publishable,
+    check_photo_limits,
+    file_sha256,
+)
 from .pages import bad_request
+from .preview import has_public_page, preview_view
 from .tasks import make_renditions
 from .text import latin_slug
 
@@ -35,14 +49,39 @@ def translated_fields(model):
     return list(translator.get_options_for_model(model).fields)
 
 
+# The translated fields whose gaps the status column, the "missing translation" filter and the
+# translation dashboard report: what a visitor reads first. Other translated fields (a centre's
+# name, opening hours...) fall back quietly.
+KEY_FIELDS = ("title", "name", "summary", "lead", "body", "alt", "card_text", "intro")
+
+
+def key_fields(model):
+    fields = translated_fields(model)
+    return [f for f in fields if f in KEY_FIELDS] or fields
+
+
 def missing_in(obj, lang):
-    """Fields that have text in some language but not in `lang`."""
+    """Key fields that have text in some language but not in `lang`."""
     missing = []
-    for field in translated_fields(type(obj)):
+    for field in key_fields(type(obj)):
         values = {code: getattr(obj, f"{field}_{code}", None) for code in LANGS}
         if any(values.values()) and not values[lang]:
             missing.append(field)
     return missing
+
+
+def missing_condition(model, lang):
+    """Rows with a key field empty in `lang` and filled in another language, as a Q (the
+    filter and the translation dashboard count the same rows)."""
+    condition = Q()
+    for field in key_fields(model):
+        empty_here = Q(**{f"{field}_{lang}": ""}) | Q(**{f"{field}_{lang}__isnull": True})
+        filled_elsewhere = Q()
+        for other in LANGS:
+            if other != lang:
+                filled_elsewhere |= Q(**{f"{field}_{other}__gt": ""})
+        condition |= empty_here & filled_elsewhere
+    return condition
 
 
 class TranslationStatusFilter(admin.SimpleListFilter):
@@ -60,15 +99,7 @@ class TranslationStatusFilter(admin.SimpleListFilter):
         lang = self.value()
         if lang not in LANGS:
             return queryset
-        condition = Q()
-        for field in translated_fields(queryset.model):
-            empty_here = Q(**{f"{field}_{lang}": ""}) | Q(**{f"{field}_{lang}__isnull": True})
-            filled_elsewhere = Q()
-            for other in LANGS:
-                if other != lang:
-                    filled_elsewhere |= Q(**{f"{field}_{other}__gt": ""})
-            condition |= empty_here & filled_elsewhere
-        return queryset.filter(condition)
+        return queryset.filter(missing_condition(queryset.model, lang))
 
 
 class TranslationStatusMixin:
@@ -133,6 +164,45 @@ class ValidAutocompleteSelectMultiple(ValidChoicesOnly, AutocompleteSelectMultip
     pass
 
 
+def thumbnail_url(photo):
+    """The small picture of a photo in the admin: its 480 px WebP rendition."""
+    return photo.rendition(480, "WEBP").url if photo.image else ""
+
+
+class PhotoAutocompleteSelect(ValidAutocompleteSelect):
+    """The photo picker: Select2 fed by the Photo admin's own autocomplete view, which adds
+    each result's thumbnail (`thumbnail` in the JSON); the chosen photo's <option> carries it
+    as `data-thumbnail`. static/js/admin-photo-picker.js shows them."""
+
+    url_name = "%s:kazportal_photo_autocomplete"
+
+    def optgroups(self, name, value, attr=None):
+        # Django's AutocompleteMixin.optgroups, with each photo at hand for its thumbnail
+        # (no query more than Django's own).
+        value = [v for v in value if is_key(target_key(self.field.remote_field), v)]
+        default = (None, [], 0)
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        photos = self.choices.queryset.using(self.db).filter(pk__in=selected)
+        for photo in photos:
+            label = self.choices.field.label_from_instance(photo)
+            option = self.create_option(name, photo.pk, label, selected, len(default[1]))
+            option["attrs"]["data-thumbnail"] = thumbnail_url(photo)
+            default[1].append(option)
+        return [default]
+
+    @property
+    def media(self):
+        # One list with Django's own files, so that the merged page media keeps the picker's
+        # script after Select2 and autocomplete.js.
+        media = super().media
+        return forms.Media(
+            js=(*media._js, "js/admin-photo-picker.js"),
+            css={**media._css, "all": (*media._css.get("all", ()), "css/admin-photo.css")},
+        )
+
+
 class ValidKeyChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values and not is_key(self.key, value):
@@ -172,6 +242,8 @@ class ValidKeysMixin:
         widget = getattr(getattr(field, "widget", None), "widget", None)  # inside the wrapper
         if type(widget) in SAFE_CLASSES:
             widget.__class__ = SAFE_CLASSES[type(widget)]
+        if type(widget) is ValidAutocompleteSelect and widget.field.remote_field.model is Photo:
+            widget.__class__ = PhotoAutocompleteSelect  # with thumbnails
         return field
 
 
@@ -272,6 +344,15 @@ class EditorAdmin(ValidKeysMixin, TranslationStatusMixin, VersionAdmin, TabbedTr
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if has_public_page(self.model):
+            opts = self.model._meta
+            name = f"admin:{opts.app_label}_{opts.model_name}_preview"
+            context["preview_url"] = (
+                reverse(f"{name}_change", args=[quote(obj.pk)]) if obj and obj.pk else reverse(name)
+            )
+            context["preview_languages"] = [
+                (code, get_language_info(code)["name_local"]) for code in LANGS
+            ]
         if obj is not None and obj.pk:
             latest = revisions.latest_version(obj)
             context["opened_version"] = latest.pk if latest else 0
@@ -298,7 +379,21 @@ class EditorAdmin(ValidKeysMixin, TranslationStatusMixin, VersionAdmin, TabbedTr
             self.admin_site.admin_view(self.compare_view),
             name=f"{opts.app_label}_{opts.model_name}_history_compare",
         )
-        return [compare, *super().get_urls()]
+        urls = [compare]
+        if has_public_page(self.model):
+            preview = self.admin_site.admin_view(self.preview_view)
+            urls += [
+                path("preview/", preview, name=f"{opts.app_label}_{opts.model_name}_preview"),
+                path(
+                    "<path:object_id>/preview/",
+                    preview,
+                    name=f"{opts.app_label}_{opts.model_name}_preview_change",
+                ),
+            ]
+        return [*urls, *super().get_urls()]
+
+    def preview_view(self, request, object_id=None):
+        return preview_view(self, request, object_id)
 
     def history_view(self, request, object_id, extra_context=None):
         """Django's history page with the record's versions, newest first, a page at a time:
@@ -432,10 +527,101 @@ def free_slug(obj, base, values):
     return slug
 
 
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled, published or taken off the site (Publishable.State): a scheduled row
+    is not "published" to an editor, whatever its status field says."""
+
+    title = _("publication")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Publishable.State.choices
+
+    def queryset(self, request, queryset):
+        return {
+            Publishable.State.DRAFT: queryset.drafts,
+            Publishable.State.SCHEDULED: queryset.scheduled,
+            Publishable.State.PUBLISHED: queryset.published,
+            Publishable.State.EXPIRED: queryset.expired,
+        }.get(self.value(), queryset.all)()
+
+
+def publication_note(obj):
+    """What the form says about a row's publication: when it will appear or leave, if it has
+    not yet or will."""
+    state = obj.state
+    when = {
+        "published_at": obj.published_at
+        and formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT"),
+        "unpublish_at": obj.unpublish_at
+        and formats.date_format(timezone.localtime(obj.unpublish_at), "DATETIME_FORMAT"),
+    }
+    if state == Publishable.State.SCHEDULED:
+        return gettext("Scheduled: it will appear on the site on %(published_at)s.") % when
+    if state == Publishable.State.EXPIRED:
+        return gettext("Taken off the site on %(unpublish_at)s.") % when
+    if state == Publishable.State.PUBLISHED and obj.unpublish_at:
+        return gettext("On the site until %(unpublish_at)s.") % when
+    if state == Publishable.State.DRAFT:
+        return gettext("Draft: only editors see it.")
+    return ""
+
+
 class PublishableAdminMixin:
-    """List columns and bulk actions for Publishable models."""
+    """List columns, filters, form notes and bulk actions for Publishable models: the list
+    shows each row's state (a scheduled row is "Scheduled", not "Published"), the form says
+    when it appears or leaves, and has the unpublication time beside the publication time."""
 
     actions = ["publish_now", "unpublish"]
+
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication_state(self, obj):
+        state = obj.state
+        label = Publishable.State(state).label
+        if state == Publishable.State.SCHEDULED:
+            label = format_html(
+                "{} · {}",
+                label,
+                formats.date_format(timezone.localtime(obj.published_at), "SHORT_DATETIME_FORMAT"),
+            )
+        return format_html('<span class="state state-{}">{}</span>', state, label)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return tuple("publication_state" if name == "status" else name for name in shown)
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return tuple(PublicationStateFilter if f == "status" else f for f in filters)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = list(options.get("fields", ()))
+            if "published_at" in fields and "unpublish_at" not in fields:
+                fields.insert(fields.index("published_at") + 1, "unpublish_at")
+            fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["publication_note"] = publication_note(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.state in (Publishable.State.PUBLISHED, Publishable.State.SCHEDULED):
+            title = "title" if "title" in translated_fields(type(obj)) else "name"
+            gaps = [code for code in LANGS if not getattr(obj, f"{title}_{code}", None)]
+            if gaps:
+                messages.warning(
+                    request,
+                    gettext(
+                        "Published without a title in %(languages)s: visitors reading in that "
+                        "language see the title in another language."
+                    )
+                    % {"languages": ", ".join(gaps)},
+                )
 
     @admin.action(description=_("Publish the selected items now"))
     def publish_now(self, request, queryset):
@@ -469,19 +655,111 @@ class PublishableAdminMixin:
             self.log_change(request, obj, gettext(message))
 
 
+class PhotoAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete view, with each photo's thumbnail URL in the JSON."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Photo):
+            result["thumbnail"] = thumbnail_url(obj)
+        return result
+
+
+class PhotoForm(forms.ModelForm):
+    """A new file already in the library (the same SHA-256) is refused with a link to it."""
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image  # no new upload
+        # The limits, from the header Django's ImageField read (Image.open): refused before
+        # the model reads the file's dimensions, and before any hashing.
+        width, height = getattr(getattr(image, "image", None), "size", (0, 0))
+        check_photo_limits(image.size, width * height)
+        image.sha256 = file_sha256(image)  # kept for Photo.save()
+        existing = self.instance.same_file(image.sha256)
+        if existing is not None:
+            raise ValidationError(
+                format_html(
+                    gettext(
+                        "This picture is already in the library: {link}. Choose that photo "
+                        "instead of uploading it again."
+                    ),
+                    link=format_html(
+                        '<a href="{}">{}</a>', existing.get_admin_url(), str(existing)
+                    ),
+                ),
+                code="duplicate_photo",
+            )
+        return image
+
+
 @admin.register(Photo)
 class PhotoAdmin(EditorAdmin):
+    form = PhotoForm
     list_display = ("thumbnail", "alt", "width", "height", "translation_status", "created_at")
     search_fields = (*get_translation_fields("alt"), *get_translation_fields("caption"))
-    readonly_fields = ("width", "height", "preview")
+    readonly_fields = ("width", "height", "focal_point", "used_in")
     ordering = ("-created_at",)
+    fieldsets = (
+        (None, {"fields": ("image", "alt", "caption", "credit")}),
+        (
+            _("Focal point"),
+            {
+                "description": _(
+                    "Click the picture where its subject is: every crop of it on the site "
+                    "keeps that point in view. The numbers can be typed too."
+                ),
+                "fields": ("focal_point", ("focal_x", "focal_y")),
+            },
+        ),
+        (None, {"fields": (("width", "height"), "used_in")}),
+    )
+
+    class Media:
+        js = ("js/admin-photo-focal.js",)
+        css = {"all": ("css/admin-photo.css",)}
+
+    def get_urls(self):
+        autocomplete = path(
+            "autocomplete/",
+            self.admin_site.admin_view(
+                PhotoAutocompleteJsonView.as_view(admin_site=self.admin_site)
+            ),
+            name="kazportal_photo_autocomplete",
+        )
+        return [autocomplete, *super().get_urls()]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("focal_x", "focal_y"):
+            field.required = False  # left empty: the middle
+            field.widget.attrs.update({"min": 0, "max": 1, "step": 0.01, "class": "vSmallField"})
+            field.widget.attrs[f"data-{db_field.name.replace('_', '-')}"] = ""
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class FocalDefaults(form):
+            def clean_focal_x(self):
+                value = self.cleaned_data.get("focal_x")
+                return 0.5 if value is None else value
+
+            def clean_focal_y(self):
+                value = self.cleaned_data.get("focal_y")
+                return 0.5 if value is None else value
+
+        return FocalDefaults
 
     def get_deleted_objects(self, objs, request):
-        """A photo in use is protected (PROTECT on every link to it): the confirmation page
-        lists each use as a link to the record's change form, and nothing is deleted."""
+        """A photo in use is protected (PROTECT on every link to it, and a body that shows it):
+        the confirmation page lists each use as a link to the record's change form, and nothing
+        is deleted."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            protected = [format_html('<a href="{}">{}</a>', url, text) for text, url in uses(objs)]
+        found = uses(objs)  # links, and photos placed in a body (not a foreign key)
+        if found:
+            protected = [format_html('<a href="{}">{}</a>', url, text) for text, url in found]
         return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
@@ -493,23 +771,40 @@ class PhotoAdmin(EditorAdmin):
     def thumbnail(self, obj):
         if not obj.image:
             return ""
+        return format_html('<img src="{}" width="80" alt="" loading="lazy">', thumbnail_url(obj))
+
+    @admin.display(description=_("Picture"))
+    def focal_point(self, obj):
+        """The picture to click for the focal point (static/js/admin-photo-focal.js); on the
+        add form it shows the chosen file before it is uploaded."""
+        src = obj.rendition(800, "WEBP").url if obj.pk and obj.image else ""
         return format_html(
-            '<img src="{}" width="80" alt="" loading="lazy">', obj.rendition(480, "WEBP").url
+            '<div class="admin-photo-focal"{}>'
+            '<img src="{}" alt="" class="admin-photo-focal-image" data-focal-image>'
+            '<span class="admin-photo-focal-marker" aria-hidden="true"></span></div>',
+            "" if src else mark_safe(" hidden"),
+            src,
         )
 
-    @admin.display(description=_("Preview"))
-    def preview(self, obj):
-        if not obj.pk or not obj.image:
+    @admin.display(description=_("Used in"))
+    def used_in(self, obj):
+        """Every record that shows the photo, each a link to its change form (uses())."""
+        if not obj.pk:
             return "—"
+        found = uses([obj])
+        if not found:
+            return gettext("Not used anywhere yet: it can be deleted.")
         return format_html(
-            '<img src="{}" width="400" alt="" loading="lazy">', obj.rendition(800, "WEBP").url
+            '<ul class="admin-photo-uses">{}</ul>',
+            format_html_join("", '<li><a href="{}">{}</a></li>', ((u, t) for t, u in found)),
         )
 
 
 def uses(photos):
     """(description, admin URL) of every record that shows one of `photos`: as a cover, hero
     or album art, or in a gallery (reported as the gallery's place or item). One query per
-    kind of link."""
+    kind of link, however many uses (the records' required parents, which their names and
+    admin URLs may read, e.g. an item's section, come in the same query)."""
     found = []
     for relation in Photo._meta.get_fields(include_hidden=True):
         if not (relation.one_to_many and relation.auto_created):
@@ -518,29 +813,65 @@ def uses(photos):
         rows = model._default_manager.filter(**{f"{field.name}__in": photos})
         if issubclass(model, GalleryPhoto):
             owner = next(f for f in model._meta.concrete_fields if f.is_relation and f != field)
-            rows, where = rows.select_related(owner.name), model._meta.verbose_name_plural
+            where = model._meta.verbose_name_plural
+            parents = [f"{owner.name}__{name}" for name in required_parents(owner.related_model)]
+            rows = rows.select_related(owner.name, *parents)
         else:
             owner, where = None, field.verbose_name
+            rows = rows.select_related(*required_parents(model))
         for row in rows:
             obj = getattr(row, owner.name) if owner else row
-            url = (
-                obj.get_admin_url()
-                if hasattr(obj, "get_admin_url")
-                else reverse(
-                    f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change",
-                    args=[quote(obj.pk)],
-                )
-            )
+            url = admin_url(obj)
             text = gettext("%(model)s “%(name)s”: %(where)s") % {
                 "model": capfirst(obj._meta.verbose_name),
                 "name": obj,
                 "where": where,
             }
             found.append((text, url))
+    for record, name in photo_uses_in_bodies(photos):
+        text = gettext("%(model)s “%(name)s”: %(where)s") % {
+            "model": capfirst(record._meta.verbose_name),
+            "name": record,
+            "where": record._meta.get_field(name).verbose_name,
+        }
+        found.append((text, admin_url(record)))
     return found
 
 
-class HomeRegionInline(ValidKeysMixin, admin.TabularInline):
+def admin_url(obj):
+    """A record's change form (a heritage item's in its section's list)."""
+    if hasattr(obj, "get_admin_url"):
+        return obj.get_admin_url()
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+
+
+def required_parents(model):
+    """The names of a model's required foreign keys (a place's region, an item's section)."""
+    return [f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null]
+
+
+class SortableInline(ValidKeysMixin, admin.TabularInline):
+    """A tabular inline whose rows are dragged by their handle (or moved with the arrow keys
+    on it) to change their order: static/js/admin-photo-gallery.js renumbers the `order`
+    inputs, which stay editable."""
+
+    sortable_field = "order"
+
+    class Media:
+        js = ("js/admin-photo-gallery.js",)
+        css = {"all": ("css/admin-photo.css",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == self.sortable_field and field is not None:
+            field.widget.attrs["data-sortable-order"] = gettext(
+                "Drag to change the order, or press the up and down arrow keys"
+            )
+        return field
+
+
+class HomeRegionInline(SortableInline):
     model = HomeRegion
     fields = ("region", "order")
     autocomplete_fields = ("region",)
@@ -548,7 +879,7 @@ class HomeRegionInline(ValidKeysMixin, admin.TabularInline):
 
 
 @admin.register(HomePage)
-class HomePageAdmin(EditorAdmin):
+class HomePageAdmin(BodyEditorAdminMixin, EditorAdmin):
     """One change form for the single home page row: no list, no adding a second, no delete."""
 
     inlines = [HomeRegionInline]

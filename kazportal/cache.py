@@ -8,18 +8,20 @@ older entries are ignored from then on. The generation and the page are read in 
 trip (`get_many`).
 
 An entry lives PAGE_CACHE_SECONDS at most (0 turns the cache off), and never past local
-midnight (pages show "today") nor past the next scheduled publication, so scheduled content
-appears on time without any save. Pages with a query string (search, filters) live at most
-PAGE_CACHE_QUERY_SECONDS.
+midnight (pages show "today") nor past the next scheduled publication or unpublication, so
+scheduled content appears and leaves on time without any save. Pages with a query string
+(search, filters) live at most PAGE_CACHE_QUERY_SECONDS.
 
 Only anonymous GET/HEAD requests to language-prefixed pages are served from the cache (no
 session or messages cookie); only 200 responses that set no cookie, are not private and
 use no CSP nonce are stored. /admin/ has no language prefix; the batyr pages are skipped.
 """
 
+import contextvars
 import hashlib
 import math
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.apps import apps
@@ -60,8 +62,22 @@ def bump_generation():
         cache.set(GENERATION_KEY, new_generation(), timeout=None)
 
 
+_untouched = contextvars.ContextVar("page_cache_untouched", default=False)
+
+
+@contextmanager
+def untouched():
+    """Changes made inside are rolled back by the caller (the admin's preview): they must not
+    empty the page cache."""
+    token = _untouched.set(True)
+    try:
+        yield
+    finally:
+        _untouched.reset(token)
+
+
 def _content_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("pre_"):
+    if kwargs.get("action", "post_").startswith("pre_") or _untouched.get():
         return  # m2m_changed: only after the change
     # Now, and again once the transaction commits: a page rendered meanwhile from the old
     # rows must not live on under the new generation.
@@ -101,8 +117,8 @@ def publishable_models():
 
 
 def next_publication(generation):
-    """The earliest scheduled publication time still to come (a timestamp), or None. Cached
-    per generation until that time."""
+    """The earliest scheduled change still to come (a publication or an unpublication, as a
+    timestamp), or None. Cached per generation until that time."""
     key = f"{NEXT_PUBLICATION_KEY}:{generation}"
     now = time.time()
     cached = cache.get(key)
@@ -110,14 +126,12 @@ def next_publication(generation):
         return cached or None
     moments = []
     for model in publishable_models():
-        moment = (
-            model._default_manager.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        if moment is not None:
-            moments.append(moment.timestamp())
+        rows = model._default_manager
+        coming = rows.scheduled().order_by("published_at").values_list("published_at", flat=True)
+        leaving = rows.ending().order_by("unpublish_at").values_list("unpublish_at", flat=True)
+        for moment in (coming.first(), leaving.first()):
+            if moment is not None:
+                moments.append(moment.timestamp())
     soonest = min(moments, default=0)
     timeout = math.ceil(soonest - now) if soonest else settings.PAGE_CACHE_SECONDS or None
     cache.set(key, soonest, timeout=max(timeout, 1) if timeout else timeout)

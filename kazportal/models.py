@@ -1,17 +1,22 @@
 """Shared content plumbing: the publishing mixin and the Photo library."""
 
+import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFit
+
+from .sanitize import body_field
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -20,13 +25,18 @@ class PublishableQuerySet(models.QuerySet):
 
     @staticmethod
     def published_condition(prefix=""):
-        """What the public may see, as a Q: published, and the publication time has come.
-        `prefix` applies it across a relation, e.g. "places__" to count a region's places."""
+        """What the public may see, as a Q: published, the publication time has come and the
+        unpublication time (if any) has not. `prefix` applies it across a relation, e.g.
+        "places__" to count a region's places."""
+        now = timezone.now()
         return models.Q(
             **{
                 f"{prefix}status": Publishable.Status.PUBLISHED,
-                f"{prefix}published_at__lte": timezone.now(),
+                f"{prefix}published_at__lte": now,
             }
+        ) & (
+            models.Q(**{f"{prefix}unpublish_at__isnull": True})
+            | models.Q(**{f"{prefix}unpublish_at__gt": now})
         )
 
     def published(self):
@@ -38,6 +48,14 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self):
         """Published, but its publication time is still to come."""
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def expired(self):
+        """Published, but its unpublication time has passed: no longer on the site."""
+        return self.filter(status=Publishable.Status.PUBLISHED, unpublish_at__lte=timezone.now())
+
+    def ending(self):
+        """Public now, and to be taken off the site at a set time."""
+        return self.published().filter(unpublish_at__isnull=False)
 
     def visible_to(self, user):
         """Editors who may change this kind of content preview its drafts and scheduled rows
@@ -55,8 +73,15 @@ class PublishableQuerySet(models.QuerySet):
         from .cache import bump_generation
 
         now = timezone.now()
+        expired = models.Q(unpublish_at__lte=now)
         changed = self.exclude(self.published_condition()).update(
-            status=Publishable.Status.PUBLISHED, published_at=now, updated_at=now
+            status=Publishable.Status.PUBLISHED,
+            published_at=now,
+            updated_at=now,
+            # A past unpublication time would hide the row again at once: it goes.
+            unpublish_at=models.Case(
+                models.When(expired, then=None), default=models.F("unpublish_at")
+            ),
         )
         bump_generation()
         return changed
@@ -86,6 +111,13 @@ class Publishable(models.Model):
         db_index=True,
         help_text=_("A time in the future schedules the publication."),
     )
+    unpublish_at = models.DateTimeField(
+        _("unpublication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Left empty, it stays on the site. At this time it leaves the site."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -94,9 +126,35 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    class State(models.TextChoices):
+        """What an editor needs to know at a glance (lists, badges, filters, the desk)."""
+
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        EXPIRED = "expired", _("Taken off the site")
+
+    @property
+    def state(self):
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return self.State.DRAFT
+        if self.published_at > now:
+            return self.State.SCHEDULED
+        if self.unpublish_at is not None and self.unpublish_at <= now:
+            return self.State.EXPIRED
+        return self.State.PUBLISHED
+
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return self.state == self.State.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError(
+                {"unpublish_at": _("The unpublication time must come after the publication time.")}
+            )
 
 
 def photo_field(verbose_name=None, **options):
@@ -168,13 +226,98 @@ class Rendition(ImageSpec):
 register.generator("kazportal:rendition", Rendition)
 
 
+# --- upload limits, duplicates and the focal point -------------------------------------------
+
+PHOTO_MAX_UPLOAD_MB = 15  # defaults of the settings of the same names
+PHOTO_MAX_MEGAPIXELS = 40
+FOCAL_STEP = 5  # the focal point's classes on the site: every 5 % (static/css/site.css)
+
+
+def photo_limits():
+    """(bytes, pixels): the largest upload the library accepts, from the settings
+    PHOTO_MAX_UPLOAD_MB and PHOTO_MAX_MEGAPIXELS."""
+    mb = getattr(settings, "PHOTO_MAX_UPLOAD_MB", PHOTO_MAX_UPLOAD_MB)
+    megapixels = getattr(settings, "PHOTO_MAX_MEGAPIXELS", PHOTO_MAX_MEGAPIXELS)
+    return int(mb * 1024 * 1024), int(megapixels * 1_000_000)
+
+
+def _number(value):
+    """A size for a message, in the reader's number format: 15, 0.5, 17.8."""
+    value = round(value, 1)
+    return number_format(value, 0 if value == int(value) else 1)
+
+
+def check_photo_limits(size, pixels):
+    """Refuse a file of `size` bytes and `pixels` pixels beyond the library's limits."""
+    max_bytes, max_pixels = photo_limits()
+    if size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB): at most %(max)s MB."),
+            code="photo_file_size",
+            params={
+                "size": number_format(round(size / (1024 * 1024), 1), 1),
+                "max": _number(max_bytes / (1024 * 1024)),
+            },
+        )
+    if pixels is not None and pixels > max_pixels:
+        raise ValidationError(
+            _(
+                "The picture is too large (%(size)s megapixels): at most %(max)s megapixels. "
+                "Make it smaller before uploading it."
+            ),
+            code="photo_megapixels",
+            params={
+                "size": number_format(round(pixels / 1_000_000, 1), 1),
+                "max": _number(max_pixels / 1_000_000),
+            },
+        )
+
+
+def validate_photo_upload(value):
+    """A new upload of at most PHOTO_MAX_UPLOAD_MB and PHOTO_MAX_MEGAPIXELS. The size in pixels
+    comes from the file's header (Pillow reads it without decoding the picture). A file
+    already stored is left alone: lowering the limits does not lock existing photos. (The
+    admin's form checks the same before the file reaches the model: kazportal.admin.PhotoForm.)
+    """
+    if not value or getattr(value, "_committed", True):
+        return
+    try:
+        pixels = value.width * value.height
+    except (TypeError, ValueError, OSError):
+        pixels = None  # not an image: the form field says so
+    check_photo_limits(value.size, pixels)
+
+
+def file_sha256(file):
+    """The hex SHA-256 of a file's content, read in chunks; the file is left at its start."""
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+FOCAL_VALIDATORS = [
+    MinValueValidator(
+        0, message=_("The focal point is a fraction from 0 (left or top) to 1 (right or bottom).")
+    ),
+    MaxValueValidator(
+        1, message=_("The focal point is a fraction from 0 (left or top) to 1 (right or bottom).")
+    ),
+]
+
+
 class Photo(models.Model):
     """One picture in the shared library; content points at it (covers, galleries)."""
 
     WIDTHS = (480, 800, 1200, 1600)
 
     image = models.ImageField(
-        _("image"), upload_to="photos/%Y/", width_field="width", height_field="height"
+        _("image"),
+        upload_to="photos/%Y/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_photo_upload],
     )
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
@@ -185,15 +328,60 @@ class Photo(models.Model):
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
+    # Where the picture's subject is, as fractions of its width and height: every crop of it
+    # (object-fit: cover on the site) keeps this point in view.
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=FOCAL_VALIDATORS,
+        help_text=_("0 is the left edge, 1 the right edge."),
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"),
+        default=0.5,
+        validators=FOCAL_VALIDATORS,
+        help_text=_("0 is the top edge, 1 the bottom edge."),
+    )
+    sha256 = models.CharField(
+        _("SHA-256 of the file"), max_length=64, blank=True, editable=False, db_index=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="photo_focal_point_within_the_picture",
+            )
+        ]
 
     def __str__(self):
         return self.alt or self.image.name
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:  # a new file: remember its content's hash
+            uploaded = self.image.file
+            self.sha256 = getattr(uploaded, "sha256", None) or file_sha256(self.image)
+        super().save(*args, **kwargs)
+
+    def same_file(self, digest):
+        """Another photo of the library with this content hash, or None."""
+        return Photo.objects.filter(sha256=digest).exclude(pk=self.pk).order_by("pk").first()
+
+    @property
+    def focal_classes(self):
+        """The classes that crop this photo around its focal point on the site (CSS custom
+        properties in static/css/site.css, in FOCAL_STEP % steps: the CSP forbids inline
+        styles)."""
+
+        def step(value):
+            value = 0.5 if value is None else min(max(value, 0.0), 1.0)
+            return round(value * 100 / FOCAL_STEP) * FOCAL_STEP
+
+        return f"focal-x-{step(self.focal_x)} focal-y-{step(self.focal_y)}"
 
     @property
     def fallback_format(self):
@@ -303,9 +491,7 @@ class HomePage(models.Model):
     )
     # 4. culture of the Great Steppe
     intro_heading = models.CharField(_("introduction heading"), max_length=120, blank=True)
-    intro_text = models.TextField(
-        _("introduction"), blank=True, help_text=_("Plain text; an empty line starts a paragraph.")
-    )
+    intro_text = body_field(_("introduction"))
     intro_quote = models.CharField(_("quotation"), max_length=300, blank=True)
     # 5.–8. the other blocks' headings and leads (empty: the site's default wording)
     articles_heading = models.CharField(_("articles heading"), max_length=120, blank=True)

@@ -11,7 +11,7 @@ from articles.sitemaps import ArticleSitemap, ArticlesPagesSitemap, EventSitemap
 from heritage.sitemaps import HeritageItemSitemap, HeritageSectionSitemap
 from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap
 
-from . import search, views
+from . import desk, search, views
 from .sitemaps import StaticPagesSitemap
 
 admin.site.site_header = _("Kazportal administration")
@@ -36,7 +36,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("calendar.ics", articles_views.calendar_ics, name="calendar_ics"),
+    path(
+        "admin/translations/",
+        admin.site.admin_view(desk.translations),
+        name="translation_dashboard",
+    ),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
+from kazportal.admin import EditorAdmin, PublishableAdminMixin, SortableInline
+from kazportal.body_admin import BodyEditorAdminMixin
 
 from .models import Place, PlacePhoto, Region
 
@@ -23,7 +24,7 @@ class PlaceInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(PublishableAdminMixin, EditorAdmin):
+class RegionAdmin(BodyEditorAdminMixin, PublishableAdminMixin, EditorAdmin):
     slug_source = "name"
     list_display = (
         "name",
@@ -61,7 +62,7 @@ class RegionAdmin(PublishableAdminMixin, EditorAdmin):
     )
 
 
-class PlacePhotoInline(ValidKeysMixin, admin.TabularInline):
+class PlacePhotoInline(SortableInline):
     model = PlacePhoto
     fields = ("photo", "order")
     autocomplete_fields = ("photo",)
@@ -70,7 +71,7 @@ class PlacePhotoInline(ValidKeysMixin, admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(PublishableAdminMixin, EditorAdmin):
+class PlaceAdmin(BodyEditorAdminMixin, PublishableAdminMixin, EditorAdmin):
     slug_source = "name"
     list_display = ("name", "region", "kind", "status", "translation_status")
     list_filter = ("kind", "region", "status")

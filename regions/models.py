@@ -14,7 +14,7 @@ from kazportal.models import (
     longitude_field,
     photo_field,
 )
-from kazportal.sanitize import SanitizedBodies
+from kazportal.sanitize import SanitizedBodies, body_field
 
 
 class RegionQuerySet(PublishableQuerySet):
@@ -61,7 +61,7 @@ class Region(SanitizedBodies, Publishable):
         help_text=_("The year of the official figure."),
     )
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True, help_text=_("HTML: paragraphs, lists, links."))
+    body = body_field()
     cover = photo_field()
     neighbours = models.ManyToManyField("self", verbose_name=_("neighbours"), blank=True)
     # Position on the project's tile-grid map of Kazakhstan (column, row).
@@ -122,7 +122,7 @@ class Place(SanitizedBodies, Located, Publishable):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NATURE)
     name = models.CharField(_("name"), max_length=160)
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True, help_text=_("HTML: paragraphs, lists, links."))
+    body = body_field()
     latitude = latitude_field()
     longitude = longitude_field()
     season = models.CharField(_("best season"), max_length=200, blank=True)

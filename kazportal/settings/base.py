@@ -7,8 +7,10 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 from kazportal.i18n import LANGS
+from kazportal.sanitize import LIBRARY_PHOTO, library_photo_allowlist
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -223,6 +225,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The photo library's upload limits (kazportal/models.py Photo): larger files or pictures are
+# refused with a message before they are decoded or stored.
+PHOTO_MAX_UPLOAD_MB = float(os.environ.get("PHOTO_MAX_UPLOAD_MB", "15"))
+PHOTO_MAX_MEGAPIXELS = float(os.environ.get("PHOTO_MAX_MEGAPIXELS", "40"))
 # Visitors' batyr photos: never under MEDIA_ROOT, never served by the static/media handlers.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 
@@ -251,6 +257,15 @@ STORAGES = {
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- the rich-text editor (django-prose-editor; kazportal/sanitize.py) ------
+# The project's extension: the "Photo from the library" button and node, and its allow-list.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/prose-photo.js")],
+        "extensions": {LIBRARY_PHOTO: library_photo_allowlist},
+    }
+]
 
 # --- background tasks -----------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

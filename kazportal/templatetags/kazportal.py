@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from kazportal import structured_data
+from kazportal.bodies import render_body
 from kazportal.i18n import NOT_YET_TRANSLATED, field_in_language
 from kazportal.renditions import picture_urls
 
@@ -18,7 +19,8 @@ def translated(obj, field, tag="", html=False, notice=False):
     {% translated item "title" %}  {% translated item "body" tag="div" html=True notice=True %}
     """
     text, lang = field_in_language(obj, field)
-    content = mark_safe(text) if html else conditional_escape(text)
+    # A rich-text body (html=True) is stored sanitized; its library photos are expanded here.
+    content = mark_safe(render_body(text)) if html else conditional_escape(text)
     current = get_language()
     if lang == current:
         if tag:
@@ -42,9 +44,12 @@ def translated(obj, field, tag="", html=False, notice=False):
 
 @register.simple_tag
 def picture(photo, sizes="100vw", loading="lazy", css_class="", alt=None, fetchpriority=""):
-    """<picture> with WebP and a JPEG/PNG fallback in several widths, width/height and alt."""
+    """<picture> with WebP and a JPEG/PNG fallback in several widths, width/height and alt;
+    the <img> carries the photo's focal point as classes (Photo.focal_classes), so that a crop
+    by `object-fit: cover` keeps it in view."""
     if not photo or not photo.image:
         return ""
+    css_class = " ".join(filter(None, (css_class, photo.focal_classes)))
     webp_srcset, fallback_src, fallback_srcset, default_width = picture_urls(photo)
     ratio = photo.height / photo.width if photo.width else 0.75
     alt_text = alt if alt is not None else field_in_language(photo, "alt")[0]

@@ -16,31 +16,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def editor_page(browser, live_server, make_editor):
-    """editor_page("name"): a logged-in Editors-group user's tab, the admin in Kazakh."""
-    contexts = []
-
-    def open_as(username):
-        make_editor(username, password="a-long-pass-phrase")
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="kk")
-        context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "a-long-pass-phrase")
-        page.click("input[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def set_hidden(page, selector, value):
     """Type into a field on another language's tab (modeltranslation hides the other tabs)."""
     page.eval_on_selector(selector, "(el, v) => { el.value = v }", value)
