@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kazportal.cache import reads_query
 from kazportal.i18n import LANGS, text_in_language
 from kazportal.pages import bad_request
 from regions.models import Region
@@ -57,6 +58,7 @@ def day_link(day):
     return day_url(day) if MIN_YEAR <= day.year <= MAX_YEAR else ""
 
 
+@reads_query("category", "region")
 @require_GET
 def calendar_month(request, year=None, month=None):
     today = timezone.localdate()
@@ -173,6 +175,7 @@ def event_ics(request, slug):
     return ics_response(cal, f"{event.slug}.ics")
 
 
+@reads_query("lang")
 @require_GET
 def calendar_ics(request):
     """/calendar.ics (no language prefix): every public event; ?lang=ru|en|kk picks the

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kazportal.cache import reads_query
 from kazportal.i18n import text_in_language
 from kazportal.pages import bad_request, paginate
 
@@ -26,6 +27,7 @@ def query_without(request, name):
     return params.urlencode()
 
 
+@reads_query("category", "year", "page")
 @require_GET
 def article_list(request, tag=None):
     articles = Article.objects.published().for_list().newest_first()

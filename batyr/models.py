@@ -11,11 +11,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .pipeline.looks import LOOKS
@@ -59,6 +61,26 @@ class Step(models.IntegerChoices):
 class LookQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+
+PREVIEW_FORMATS = ("webp", "jpg")  # the <picture>'s source and its fallback <img>
+
+
+def static_url(name):
+    """The URL of static file ``name``, or "" when there is no such file, neither collected nor
+    in the source folders, or when the manifest lacks it (``{% static %}`` would raise there, a
+    500; a plain storage would give a broken picture)."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if not name or name.startswith(("/", "\\")) or "\x00" in name:
+        return ""
+    try:
+        if not (staticfiles_storage.exists(name) or finders.find(name)):
+            return ""
+        return staticfiles_storage.url(name)
+    except (ValueError, OSError, SuspiciousOperation):  # not in the manifest, a bad path
+        return ""
 
 
 class Look(models.Model):
@@ -105,6 +127,33 @@ class Look(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if not self.preview:
+            return
+        missing = [
+            f"{self.preview}.{ext}"
+            for ext in PREVIEW_FORMATS
+            if not static_url(f"{self.preview}.{ext}")
+        ]
+        if missing:
+            raise ValidationError(
+                {
+                    "preview": _(
+                        "There is no picture %(names)s in the static files. Give the path "
+                        "under static/ without the extension, e.g. batyr/looks/dulyga."
+                    )
+                    % {"names": ", ".join(missing)}
+                }
+            )
+
+    @cached_property
+    def preview_urls(self):
+        """``{"webp": url, "jpg": url}`` of the preview picture, or ``{}`` when a file is
+        missing: the pages then show the look without a picture instead of failing."""
+        urls = {ext: static_url(f"{self.preview}.{ext}") for ext in PREVIEW_FORMATS}
+        return urls if all(urls.values()) else {}
+
 
 class PortraitQuerySet(models.QuerySet):
     def by_token(self, token):
@@ -112,6 +161,19 @@ class PortraitQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status__in=Portrait.PENDING)
+
+    def live(self, now=None):
+        """Pending jobs whose photo has not been deleted: the ones that hold a queue slot."""
+        return self.pending().filter(deleted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def fail_pending(self, error_code="deleted"):
+        """Fail these jobs if still pending (their photo is gone): a worker skips them."""
+        return self.filter(status__in=Portrait.PENDING).update(
+            status=Portrait.Status.FAILED,
+            stage="",
+            error_code=error_code,
+            finished_at=timezone.now(),
+        )
 
     def expired(self, now=None):
         return self.filter(expires_at__lte=now or timezone.now(), deleted_at__isnull=True)
@@ -270,7 +332,10 @@ class Portrait(models.Model):
         self.webp_name = storage.save(f"{stem}-{self.pk}.webp", ContentFile(webp))
 
     def delete_files(self):
-        """Delete this photo and every portrait made from it (all looks tried on it)."""
+        """Delete this photo and every portrait made from it (all looks tried on it).
+
+        Jobs on it that are still queued or processing are failed at once ("deleted"), so they
+        no longer hold a queue slot; the worker skips a queued one when it comes to it."""
         storage = private_storage()
         family = list(Portrait.objects.filter(upload_name=self.upload_name))
         names = {self.upload_name}
@@ -279,8 +344,13 @@ class Portrait(models.Model):
         for name in names:
             storage.delete(name)
         now = timezone.now()
-        Portrait.objects.filter(pk__in=[p.pk for p in family]).update(
-            deleted_at=now, jpeg_name="", webp_name=""
-        )
+        in_family = Portrait.objects.filter(pk__in=[p.pk for p in family])
+        in_family.fail_pending("deleted")
+        in_family.update(deleted_at=now, jpeg_name="", webp_name="")
         self.deleted_at = now
         self.jpeg_name = self.webp_name = ""
+        if self.is_pending:
+            self.status, self.stage, self.error_code = self.Status.FAILED, "", "deleted"
+
+    def photo_exists(self):
+        return bool(self.upload_name) and private_storage().exists(self.upload_name)

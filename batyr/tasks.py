@@ -4,21 +4,26 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django_tasks import task
 
 from . import pipeline
-from .models import Portrait
+from .models import Portrait, private_storage
 
 log = logging.getLogger(__name__)
 
 CLEANUP_EVERY_SECONDS = 600
 
+# Portraits go before the bulk work in the same queue (rendition tasks keep the default 0): the
+# database worker takes the ready task of highest priority first, then the oldest.
+PORTRAIT_PRIORITY = 50
 
-@task()
+
+@task(priority=PORTRAIT_PRIORITY)
 def paint_portrait(portrait_id):
-    """Render one portrait. Safe to run twice: only a queued job is picked up."""
+    """Render one portrait. Safe to run twice: only a queued job is picked up (a job whose
+    photo was deleted meanwhile was failed by ``Portrait.delete_files()`` and is skipped)."""
     now = timezone.now()
     claimed = Portrait.objects.filter(
         pk=portrait_id, status=Portrait.Status.QUEUED, deleted_at__isnull=True
@@ -44,8 +49,10 @@ def paint_portrait(portrait_id):
     except pipeline.PipelineError as exc:
         _finish(portrait, Portrait.Status.FAILED, error_code=exc.code)
         return exc.code
-    except FileNotFoundError:  # deleted by the visitor while waiting
-        _finish(portrait, Portrait.Status.FAILED, error_code="internal")
+    except FileNotFoundError:  # deleted by the visitor while it was being read
+        portrait.refresh_from_db(fields=["deleted_at", "status", "error_code"])
+        if portrait.deleted_at is None:
+            _finish(portrait, Portrait.Status.FAILED, error_code="internal")
         return "gone"
     except Exception:
         log.exception("batyr: portrait %s failed", portrait_id)
@@ -133,6 +140,26 @@ def recover_stuck():
     return [recover(p) for p in Portrait.objects.stuck()]
 
 
+def fail_orphans(portraits=None):
+    """Fail pending jobs whose photo is gone (deleted, past retention, or missing from the
+    storage), so that they stop holding a queue slot. Returns how many were failed."""
+    portraits = Portrait.objects.pending() if portraits is None else portraits
+    now = timezone.now()
+    failed = Portrait.objects.pending().filter(
+        Q(deleted_at__isnull=False) | Q(expires_at__lte=now), pk__in=portraits.values("pk")
+    )
+    count = failed.fail_pending("deleted")
+    missing = set()
+    live = portraits.filter(deleted_at__isnull=True, expires_at__gt=now)
+    for upload_name in set(live.values_list("upload_name", flat=True)):
+        if not upload_name or not private_storage().exists(upload_name):
+            missing.add(upload_name)
+    if missing:
+        count += Portrait.objects.filter(upload_name__in=missing).fail_pending("deleted")
+        log.warning("batyr: %d upload(s) missing from the storage, their jobs failed", len(missing))
+    return count
+
+
 def clean_up(now=None):
     """Delete the photos (and their portraits) past their retention time. Returns how many."""
     done = set()
@@ -146,5 +173,6 @@ def clean_up(now=None):
 def maybe_clean_up():
     """Run the retention clean-up from the worker at most every ten minutes."""
     if cache.add("batyr:cleanup", 1, timeout=CLEANUP_EVERY_SECONDS):
+        fail_orphans()
         recover_stuck()
         clean_up()

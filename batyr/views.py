@@ -94,7 +94,19 @@ def over_rate_limit(request):
 
 
 def queue_is_full():
-    return Portrait.objects.pending().count() >= settings.BATYR_MAX_QUEUE
+    """As many live jobs (queued or processing, photo not deleted) as ``BATYR_MAX_QUEUE``.
+
+    At the limit, jobs whose photo is missing from the storage are failed first (they would
+    never finish) and the count is taken again, so a lost file cannot hold a slot."""
+    if Portrait.objects.live().count() < settings.BATYR_MAX_QUEUE:
+        return False
+    tasks.fail_orphans(Portrait.objects.live())
+    return Portrait.objects.live().count() >= settings.BATYR_MAX_QUEUE
+
+
+def has_nul(*values):
+    """PostgreSQL refuses NUL in text: a field with one is answered 400 before any query."""
+    return any("\x00" in value for value in values)
 
 
 # --- refusals: a translated message (batyr/messages.py) and a status ---------------------
@@ -170,6 +182,8 @@ def _upload(request):
     handler = request.batyr_size_handler
     chosen = request.POST.get("look", "")
     consent = request.POST.get("consent") == "yes"
+    if has_nul(chosen):  # refused before the look is looked up (or the upload counted)
+        return refuse(request, "unknown_look", _upload_page, consent=consent)
 
     def refuse_upload(code):  # the form again, as the visitor filled it in
         return refuse(request, code, _upload_page, chosen=chosen, consent=consent)
@@ -326,7 +340,8 @@ def again(request, token):
     portrait = get_portrait(token)
     if portrait.is_deleted:
         return gone(request, portrait)
-    look = Look.objects.active().filter(slug=request.POST.get("look", "")).first()
+    slug = request.POST.get("look", "")
+    look = None if has_nul(slug) else Look.objects.active().filter(slug=slug).first()
     if look is None:
         return refuse(request, "unknown_look", refused_page, back=portrait.url(token))
     if code := capacity_refusal(request):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from kazportal.cache import reads_query
 from kazportal.pages import bad_request, paginate
 from regions.models import Place, Region
 
@@ -41,6 +42,7 @@ def section_list(request):
     )
 
 
+@reads_query("page", RegionFacet.param, *(k.facet.param for k in KINDS.values() if k.facet))
 @require_GET
 def section_detail(request, section):
     """A section's items as cards, filtered by region and by the kind's own facet. `section` is

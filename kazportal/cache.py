@@ -12,6 +12,13 @@ midnight (pages show "today") nor past the next scheduled publication or unpubli
 scheduled content appears and leaves on time without any save. Pages with a query string
 (search, filters) live at most PAGE_CACHE_QUERY_SECONDS.
 
+The query string counts only for the parameters the page's view declares it reads
+(`@reads_query("q")` on the view, the one place that says so): the key is the path plus those
+parameters sorted by name, and the view is handed only them. Any other parameter (utm_source,
+fbclid, a cache buster) gets the same cached page as the bare address, which then lives the
+full PAGE_CACHE_SECONDS. An address no view answers, or one with a NUL byte, passes through
+untouched (a redirect or 404 keeps its query; kazportal/middleware.py refuses the NUL).
+
 Only anonymous GET/HEAD requests to language-prefixed pages are served from the cache (no
 session or messages cookie); only 200 responses that set no cookie, are not private and
 use no CSP nonce are stored. /admin/ has no language prefix; the batyr pages are skipped.
@@ -29,8 +36,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 
 GENERATION_KEY = "page-cache:generation"
 NEXT_PUBLICATION_KEY = "page-cache:next-publication"
@@ -183,7 +191,48 @@ def cacheable_response(response):
     return "nonce-" not in response.get("Content-Security-Policy", "")
 
 
+# --- which query parameters count ------------------------------------------------------------
+def reads_query(*names):
+    """Declare the query parameters a view reads: `@reads_query("q", "page")` above its other
+    decorators. The page cache keys the page on these only and hands the view only these
+    (tests/kazportal/test_cache_query.py fails for a view that reads one it did not declare)."""
+
+    def declare(view):
+        view.query_params = frozenset(names)
+        return view
+
+    return declare
+
+
+def declared_params(request):
+    """The query parameters the view of this address reads (an empty set when it declares none),
+    or None when no view answers the address."""
+    language = request.path_info.split("/", 2)[1]
+    with translation.override(language):  # the language prefix resolves in its own language
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    return getattr(match.func, "query_params", frozenset())
+
+
+def keep_declared(request, names):
+    """Leave on the request only the declared parameters, sorted by name (each with its values
+    in their order): what the view reads and what the page is cached under are the same."""
+    query = QueryDict(mutable=True)
+    for name in sorted(names.intersection(request.GET.keys())):
+        query.setlist(name, request.GET.getlist(name))
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+
+
+def has_nul(query):
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
 def page_key(request):
+    """The scheme, host, path and (after keep_declared) the declared parameters."""
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return PAGE_KEY.format(hashlib.md5(url.encode(), usedforsecurity=False).hexdigest())
 
@@ -193,8 +242,9 @@ class PageCacheMiddleware:
     """Serve anonymous visitors' pages from the cache; store the cacheable ones.
 
     Sits right after SecurityMiddleware, WhiteNoise and ConditionalGetMiddleware: a hit skips
-    sessions, locale, URL resolution and the view, while the security headers, the ETag and
-    the 304 answer still apply (the inner middleware's headers, CSP, Permissions-Policy,
+    sessions, locale and the view (the URL is resolved only when there is a query string, to
+    learn which parameters its view reads), while the security headers, the ETag and the 304
+    answer still apply (the inner middleware's headers, CSP, Permissions-Policy,
     X-Frame-Options, are stored with the page)."""
 
     def __init__(self, get_response):
@@ -203,6 +253,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
+        if request.META.get("QUERY_STRING"):
+            names = declared_params(request)
+            if names is None or has_nul(request.GET):
+                return self.get_response(request)
+            keep_declared(request, names)
         key = page_key(request)
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)

@@ -12,11 +12,13 @@ from heritage.sitemaps import HeritageItemSitemap, HeritageSectionSitemap
 from regions.sitemaps import PlaceSitemap, RegionsIndexSitemap, RegionSitemap
 
 from . import desk, search, views
+from .login import AdminLoginForm
 from .sitemaps import StaticPagesSitemap
 
 admin.site.site_header = _("Kazportal administration")
 admin.site.site_title = _("Kazportal")
 admin.site.index_title = _("Content of the portal")
+admin.site.login_form = AdminLoginForm
 
 # Every app's sitemaps, in one sitemap.xml (the composition root: the apps do not know each other).
 SITEMAPS = {

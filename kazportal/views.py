@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db import DatabaseError, connection
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,8 +14,10 @@ from heritage.models import Section as HeritageSection
 from regions.map import tile_map
 from regions.models import Region
 
+from .context_processors import page_links
 from .i18n import field_in_language
 from .models import HomePage, HomeRegion
+from .outage import cache_answers, database_answers
 
 
 def today_in_calendar(today):
@@ -86,28 +87,37 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+    """200 when the database (and Redis, when it is the cache) answers; 503 naming the one
+    that does not, e.g. {"status": "unavailable", "database": true, "cache": false}. Each check
+    is bounded by its connect and query timeouts (kazportal/outage.py)."""
+    checks = {"database": database_answers()}
+    cache_ok = cache_answers()
+    if cache_ok is not None:  # no "cache" with the local-memory cache: nothing to be down
+        checks["cache"] = cache_ok
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
 
 
 @require_GET
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/"]
-    lines += [f"Disallow: /{code}/batyr/" for code, _name in settings.LANGUAGES]
+    # "Become a batyr": its landing page is public; a portrait's token pages (its progress,
+    # status, images, batyr/urls.py: /<lang>/batyr/<token>/...) are private and never crawled.
+    for code, _name in settings.LANGUAGES:
+        lines += [f"Allow: /{code}/batyr/$", f"Disallow: /{code}/batyr/*/"]
     lines += [f"Disallow: /{code}/search/" for code, _name in settings.LANGUAGES]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):
+    """The 404 page. Its links never repeat the address asked for (`//evil.com/` would be
+    another host): the language switcher leads to each language's home page."""
     return render(
         request,
         "404.html",
-        {"message": _("We could not find this page.")},
+        {"message": _("We could not find this page."), **page_links(request, None)},
         status=404,
     )

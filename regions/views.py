@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kazportal.cache import reads_query
 from kazportal.structured_data import image as image_url
 
 from . import structured_data
@@ -12,6 +13,7 @@ from .models import Place, PlacePhoto, Region
 OTHER_PLACES = 6
 
 
+@reads_query("kind")
 @require_GET
 def region_list(request):
     kinds = {choice.value: choice for choice in Region.Kind}

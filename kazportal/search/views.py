@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from ..cache import reads_query
 from . import fallback as fallback_search
 from . import postgres
 from .query import CONTROL, MAX_LENGTH, parse
@@ -48,6 +49,7 @@ def run(query, lang=None, fallback=None):
     return groups
 
 
+@reads_query("q")
 @require_GET
 def search(request):
     raw = request.GET.get("q", "")

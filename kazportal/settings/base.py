@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ INSTALLED_APPS += ["django_prose_editor"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kazportal.outage.DatabaseOutageMiddleware",  # database down: the 503 page, not a hang or 500
     # ETag on every page and feed, 304 on If-None-Match / If-Modified-Since (cached pages too).
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous pages from the cache as early as possible (see kazportal/cache.py).
@@ -119,13 +121,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer: a new connection gives up after DATABASE_CONNECT_TIMEOUT
+# seconds and a statement after DATABASE_STATEMENT_TIMEOUT_MS (PostgreSQL; 0: none), and the
+# visitor gets the translated 503 page (kazportal/outage.py) instead of waiting. The statement
+# timeout is for the site: manage.py's commands (migrations, the task worker) run without one
+# unless the variable is set.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+DATABASE_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get(
+        "DATABASE_STATEMENT_TIMEOUT_MS", "0" if Path(sys.argv[0]).name == "manage.py" else "5000"
+    )
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A web site's short queries, many at once on a few cores: no parallel workers per query.
     # The site search's 95th percentile fell from about 105 to 85 ms without them (make
-    # bench-search). DJANGO_PG_OPTIONS replaces these session settings.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
-        "DJANGO_PG_OPTIONS", "-c max_parallel_workers_per_gather=0"
-    )
+    # bench-search). DJANGO_PG_OPTIONS replaces these session settings; the statement timeout
+    # is added to them unless they set their own.
+    _pg_options = os.environ.get("DJANGO_PG_OPTIONS", "-c max_parallel_workers_per_gather=0")
+    if DATABASE_STATEMENT_TIMEOUT_MS > 0 and "statement_timeout" not in _pg_options:
+        _pg_options = f"{_pg_options} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    _pg = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg["options"] = _pg_options.strip()
+    if DATABASE_CONNECT_TIMEOUT > 0:
+        _pg.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
 
 
 def sqlite_options():
@@ -147,11 +165,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis unreachable: misses and no-ops instead of errors, a dead server skipped for
+    # REDIS_BREAKER_SECONDS after each failure, a warning a minute, and the page cache emptied
+    # when it answers again (kazportal/resilient_cache.py). Short timeouts: a dead or hung
+    # Redis costs a quarter of a second every few seconds, not every request.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kazportal.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kazportal",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "breaker_seconds": float(os.environ.get("REDIS_BREAKER_SECONDS", "5")),
+                "on_recovery": "kazportal.cache.bump_generation",
+            },
         }
     }
 else:
@@ -277,7 +305,7 @@ BATYR_MAX_UPLOAD_MB = int(os.environ.get("BATYR_MAX_UPLOAD_MB", "20"))
 BATYR_MAX_MEGAPIXELS = int(os.environ.get("BATYR_MAX_MEGAPIXELS", "40"))
 # Uploads per client (IP address) per hour; 429 beyond.
 BATYR_UPLOADS_PER_HOUR = int(os.environ.get("BATYR_UPLOADS_PER_HOUR", "10"))
-# Jobs waiting or running at once; 503 beyond.
+# Live jobs (waiting or running, photo not deleted) at once; 503 beyond.
 BATYR_MAX_QUEUE = int(os.environ.get("BATYR_MAX_QUEUE", "50"))
 # A job still "processing" after this many seconds lost its worker: retried once, then failed.
 BATYR_STUCK_AFTER_SECONDS = int(os.environ.get("BATYR_STUCK_AFTER_SECONDS", "300"))

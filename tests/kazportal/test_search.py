@@ -206,7 +206,9 @@ def test_fallback_finds_every_kind_in_any_language(burabay):
     ArticleFactory(slug="trip", title_ru="Поездка в Бурабай")
     EventFactory(slug="winter", title_kk="Бурабайдағы мереке")
     groups = run("бурабай", "en", fallback=True)  # lower case: SQLite folds ASCII only
-    assert [str(group.label) for group in groups] == ["Places to visit", "Articles", "Calendar"]
+    with translation.override("en"):  # the labels are lazy: read them in the page's language
+        labels = [str(group.label) for group in groups]
+    assert labels == ["Places to visit", "Articles", "Calendar"]
     groups = run("BURABAY", "kk", fallback=True)  # the slug
     assert titles(groups)[0] == ["«Бурабай» ұлттық паркі"]
 
