@@ -22,7 +22,9 @@ def token_of(response):
     return response["Location"].rstrip("/").rsplit("/", 1)[1]
 
 
-@pytest.mark.django_db
+# Transactional: the worker closes its database connection after its tasks (on PostgreSQL that
+# is the test's own connection, which a test inside one transaction would lose).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_deleting_before_the_job_is_done_frees_its_slot(upload, client, settings, private_dir):
     settings.BATYR_MAX_QUEUE = 50
     settings.BATYR_UPLOADS_PER_HOUR = 0  # no rate limit: this is one busy visitor
