@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
+from kazportal.client import client_key
+
 from . import pipeline, tasks
 from .messages import error_message
 from .models import Look, Portrait, private_storage
@@ -81,7 +83,7 @@ def over_rate_limit(request):
     limit = settings.BATYR_UPLOADS_PER_HOUR
     if limit <= 0:
         return False
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_key(request)  # the client's, also behind a trusted proxy
     client = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
     key = f"batyr:uploads:{client}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3700)

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from js_asset import static_lazy
 
+from kazportal.client import parse_networks
 from kazportal.i18n import LANGS
 from kazportal.sanitize import LIBRARY_PHOTO, library_photo_allowlist
 
@@ -224,6 +225,12 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "kazportal/lockout.html"
+# The address it counts: the client's behind a trusted proxy, an IPv6 client's /64.
+AXES_CLIENT_IP_CALLABLE = "kazportal.client.client_key"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks; none by
+# default): see kazportal/client.py. A bad entry stops the start-up.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+parse_networks(tuple(TRUSTED_PROXIES))
 
 # --- languages ------------------------------------------------------------
 LANGUAGE_CODE = LANGS[0]
@@ -355,11 +362,32 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No batyr portrait token in the logs ("Not Found: /kk/batyr/<token>/", runserver's request
+    # lines, tracebacks): batyr/README.md, Privacy. gunicorn's logs: kazportal/access_log.py.
+    "filters": {"mask_tokens": {"()": "kazportal.access_log.MaskTokensFilter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_tokens"],
+        },
+        # Django's own handler for runserver's request lines, with the filter.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_tokens"],
+        },
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
 
