@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-dev translations migrate demo worker lint format messages chromium ci-checks clean
+.PHONY: run test setup setup-dev translations migrate demo worker lint format messages chromium nginx serve ci-checks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(BIN)/python:
 	touch $@
 
 setup: .stamp-install translations
-setup-dev: .stamp-install-dev translations chromium
+setup-dev: .stamp-install-dev translations chromium nginx
 
 translations: .stamp-install
 	$(BIN)/python manage.py compiletranslations
@@ -62,6 +62,15 @@ messages: setup
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+
+# Debian's nginx, in front of gunicorn for `make serve` (and its test).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ($(SUDO) apt-get update -qq && ($(SUDO) apt-get install -y -qq nginx-light || $(SUDO) apt-get install -y -qq nginx))
+
+# The production stack on one machine: nginx on 127.0.0.1:8080 (PORT) in front of gunicorn
+# (GUNICORN_PORT, 8000) and the task worker: deploy/serve.py, needs DJANGO_SECRET_KEY.
+serve: setup nginx
+	$(BIN)/python deploy/serve.py
 
 # What CI checks besides the tests (see .ci/run).
 ci-checks: .stamp-install-dev translations
