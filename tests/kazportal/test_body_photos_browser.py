@@ -4,6 +4,7 @@ saves, and the public place page shows it as a responsive picture in kk, ru and 
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from regions.models import Place
 from tests.factories import PhotoFactory, PlaceFactory
@@ -45,7 +46,8 @@ def insert_photo(page, lang, term, photo):
     dialog = page.locator("dialog.library-photo-dialog[open]")
     dialog.locator("input[type=search]").fill(term)
     dialog.locator(f".library-photo-result[data-photo-id='{photo.pk}']").click()
-    assert page.locator("dialog.library-photo-dialog").count() == 0
+    # The dialog's "close" event (which removes it) is queued: wait for it, not a fixed sleep.
+    expect(page.locator("dialog.library-photo-dialog")).to_have_count(0)
     # The editor shows the photo (its description), the textarea holds the reference.
     figure = editor.locator(f"figure.library-photo[data-photo='{photo.pk}']")
     figure.wait_for()
