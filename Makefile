@@ -91,6 +91,18 @@ bench-load: setup
 	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
 	$(BIN)/python -m kazportal.bench_load $(BENCH_ARGS)
 
+# `make serve`'s stack under 64 connections of mixed pages for 60 s, idle and while five
+# portraits are painted (kazportal/bench_serve.py; BENCH_ARGS=...).
+.PHONY: bench-serve
+bench-serve: setup-dev
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	$(BIN)/python -u -m kazportal.bench_serve $(BENCH_ARGS)
+
+# Peak memory of a web process reading the heaviest photo of each kind an upload accepts.
+.PHONY: bench-upload-memory
+bench-upload-memory: setup
+	$(BIN)/python -u -m batyr.bench_memory
+
 # Search speed on PostgreSQL: demo content + 10,000 generated articles in its own database
 # (kazportal_bench_search; BENCH_DATABASE_URL to choose another), p50/p95 per query.
 .PHONY: bench-search

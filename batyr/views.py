@@ -5,6 +5,7 @@ is sent with ``Cache-Control: private, no-store`` and ``X-Robots-Tag: noindex``.
 """
 
 import hashlib
+import threading
 import time
 from functools import wraps
 
@@ -51,7 +52,14 @@ def limits():
     return pipeline.Limits(
         max_bytes=settings.BATYR_MAX_UPLOAD_MB * 1024 * 1024,
         max_pixels=settings.BATYR_MAX_MEGAPIXELS * 1_000_000,
+        max_decoded_bytes=settings.BATYR_MAX_DECODED_MB * 1024 * 1024,
     )
+
+
+# One photo read at a time per web process (its threads wait their turn, up to a few
+# seconds): a process's memory for uploads is one decoding budget, however many arrive.
+READING = threading.BoundedSemaphore(1)
+READING_WAIT_SECONDS = 10
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -204,12 +212,16 @@ def _upload(request):
         empty = any(f.size == 0 for f in request.FILES.getlist("photo"))
         return refuse_upload("empty" if empty else "no_file")
     upload_file = files[0]
+    if not READING.acquire(timeout=READING_WAIT_SECONDS):
+        upload_file.close()
+        return refuse_upload("busy")
     try:
         work = pipeline.read_image(upload_file, limits())
         pipeline.find_faces(work)
     except pipeline.PipelineError as exc:
         return refuse_upload(exc.code)
     finally:
+        READING.release()
         upload_file.close()
 
     portrait, token = Portrait.create(

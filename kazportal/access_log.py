@@ -38,6 +38,8 @@ _ADDRESS_ATOMS = (
     "{http_forwarded}e",
 )
 
+_INVALID_FROM = re.compile(r"(Invalid request from ip=)[^:\s]*(?::[0-9a-fA-F:.]*)?(?=: )")
+
 
 def mask_tokens(text):
     """`text` with every batyr token path segment replaced by "…".
@@ -85,6 +87,9 @@ class AccessLogger(Logger):
         super().error(mask_tokens(msg), *map(mask_tokens, args), **kwargs)
 
     def warning(self, msg, *args, **kwargs):
+        # gunicorn formats a bad request's warning itself: "Invalid request from ip=ADDRESS: …"
+        if not self.log_ips and isinstance(msg, str):
+            msg = _INVALID_FROM.sub(r"\1-", msg)
         super().warning(mask_tokens(msg), *map(mask_tokens, args), **kwargs)
 
     def info(self, msg, *args, **kwargs):

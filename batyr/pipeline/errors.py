@@ -18,6 +18,7 @@ TOO_LARGE = "too_large"
 NOT_AN_IMAGE = "not_an_image"
 DAMAGED = "damaged"
 TOO_MANY_PIXELS = "too_many_pixels"
+TOO_HEAVY = "too_heavy"
 TOO_SMALL = "too_small"
 NO_FACE = "no_face"
 FACE_TOO_SMALL = "face_too_small"
@@ -34,6 +35,10 @@ MESSAGES = {
     DAMAGED: gettext_noop("The photo seems to be damaged or incomplete. Try saving it again."),
     TOO_MANY_PIXELS: gettext_noop(
         "The picture is too large (more than %(mp)s megapixels). Send a smaller copy."
+    ),
+    TOO_HEAVY: gettext_noop(
+        "This picture takes too much memory to read (a very large PNG, WebP, GIF or HEIC). "
+        "Save it as a JPEG or send a smaller copy."
     ),
     TOO_SMALL: gettext_noop(
         "The picture is too small. Send a photo at least 128 pixels on each side."

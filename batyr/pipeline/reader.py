@@ -19,6 +19,12 @@ except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+# What a web process may hold to decode one photo at full size (see decoded_bytes). A JPEG is
+# decoded at a reduced scale, so it never comes near it; a PNG, WebP, GIF or HEIC is decoded
+# whole. 96 MiB lets a 25-megapixel colour PNG, a 40-megapixel GIF or 16-bit grey PNG and a
+# 14-megapixel HEIC through, and keeps a whole upload (decoding, shrinking, finding the
+# faces) under about 150 MiB: `make bench-upload-memory` measures it.
+DEFAULT_MAX_DECODED_BYTES = 96 * 1024 * 1024
 MIN_SIDE = 128
 # The working copy: large enough for a 1024-px-high portrait cropped around the face,
 # small enough that every later step is cheap.
@@ -30,13 +36,21 @@ DRAFT_SIDE = 1600
 # ISO BMFF brands of HEIF still images (HEVC-coded or the generic image brands).
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1"}
 _SRGB = None
-_RESIZABLE = {"RGB", "RGBA", "L", "LA", "CMYK"}
+# Bytes per pixel of Pillow's own buffer (it keeps RGB as RGBX); 4 for every other mode.
+_PILLOW_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+# What a band of rows is turned into before it is reduced (modes Image.reduce cannot take).
+_BAND_MODE = {"1": "L", "P": "RGB", "PA": "RGBA", "I;16": "I", "I;16B": "I", "I;16L": "I"}
+_BAND_MODE["I;16N"] = "I"
+BAND_ROWS = 256
+# Modes Image.reduce premultiplies as a whole (a full-size copy): reduced from a cropped band.
+_PREMULTIPLIED = {"RGBA", "LA"}
 
 
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pixels: int = DEFAULT_MAX_PIXELS
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES
     min_side: int = MIN_SIDE
     work_max_side: int = WORK_MAX_SIDE
     draft_side: int = DRAFT_SIDE
@@ -105,6 +119,17 @@ def _to_rgb(im, icc):
     return im.convert("RGB")
 
 
+def decoded_bytes(im, kind):
+    """The memory reading ``im`` (opened, not loaded; a JPEG after ``draft``) takes at its
+    largest: Pillow's full-size buffer, plus the RGB(A) copy pillow-heif holds while it hands
+    libheif's pixels to Pillow. (Nothing else is ever made at full size: see ``_shrink``.)"""
+    width, height = im.size
+    per_pixel = _PILLOW_BYTES.get(im.mode, 4)
+    if kind == "HEIF":
+        per_pixel += len(im.getbands())
+    return width * height * per_pixel
+
+
 def read_image(source, limits=None):
     """Return a metadata-free RGB ``PIL.Image`` no larger than ``limits.work_max_side``.
 
@@ -140,6 +165,9 @@ def read_image(source, limits=None):
             scale = limits.draft_side / max(width, height)
             if scale < 1:
                 im.draft(im.mode, (int(width * scale) + 1, int(height * scale) + 1))
+        needed = decoded_bytes(im, kind)
+        if needed > limits.max_decoded_bytes:  # refused before a single pixel is decoded
+            raise errors.PipelineError(errors.TOO_HEAVY, f"{kind} {im.mode} needs {needed} bytes")
         try:
             im.seek(0)  # the first frame of an animated GIF, PNG or WebP
             orientation = im.getexif().get(0x0112, 1)
@@ -147,14 +175,39 @@ def read_image(source, limits=None):
         except Exception as exc:
             raise errors.PipelineError(errors.DAMAGED, f"cannot decode: {exc}") from exc
 
-    if im.mode in _RESIZABLE:
-        im = _shrink(im, limits.work_max_side)  # before any conversion, while it is cheap
+    im = _reduce(im, limits.work_max_side)  # the full-size picture is freed here
+    im = _shrink(im, limits.work_max_side)  # before any conversion, while it is cheap
     if orientation != 1:
         im = ImageOps.exif_transpose(im)
     im = _to_rgb(im, icc)
     im = _shrink(im, limits.work_max_side)
     im.info = {}
     return im
+
+
+def _reduce(im, max_side):
+    """``im`` at most twice ``max_side``, by averaging whole blocks of pixels a band of rows
+    at a time, so that no second full-size copy is made: a band whose mode cannot be averaged
+    (palette, bilevel, 16-bit grey) or that Pillow premultiplies (alpha) is converted on its
+    own. Rebind the caller's name to the result, so the full-size picture goes at once."""
+    width, height = im.size
+    factor = int(max(width, height) / max_side)
+    if factor < 2:
+        return im
+    mode = _BAND_MODE.get(im.mode, im.mode)
+    if mode == "RGB" and im.mode == "P" and "transparency" in im.info:
+        mode = "RGBA"
+    reduced = Image.new(mode, (-(-width // factor), -(-height // factor)))
+    rows = factor * max(1, BAND_ROWS // factor)  # whole blocks: no seam between bands
+    for top in range(0, height, rows):
+        box = (0, top, width, min(height, top + rows))
+        if mode == im.mode and mode not in _PREMULTIPLIED:
+            band = im.reduce(factor, box)  # straight from the picture: no copy
+        else:
+            band = im.crop(box).convert(mode).reduce(factor)
+        reduced.paste(band, (0, top // factor))
+    # 16-bit grey stays 16-bit, so _to_rgb still scales it from 65535
+    return reduced.convert("I;16") if im.mode.startswith("I;16") else reduced
 
 
 def _shrink(im, max_side):

@@ -310,6 +310,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BATYR_RETENTION_HOURS = int(os.environ.get("BATYR_RETENTION_HOURS", "24"))
 BATYR_MAX_UPLOAD_MB = int(os.environ.get("BATYR_MAX_UPLOAD_MB", "20"))
 BATYR_MAX_MEGAPIXELS = int(os.environ.get("BATYR_MAX_MEGAPIXELS", "40"))
+# Memory a web process may spend decoding one photo at full size (a PNG, WebP, GIF or HEIC;
+# JPEGs are decoded small): batyr/pipeline/reader.py, `make bench-upload-memory`.
+BATYR_MAX_DECODED_MB = int(os.environ.get("BATYR_MAX_DECODED_MB", "96"))
 # Uploads per client (IP address) per hour; 429 beyond.
 BATYR_UPLOADS_PER_HOUR = int(os.environ.get("BATYR_UPLOADS_PER_HOUR", "10"))
 # Live jobs (waiting or running, photo not deleted) at once; 503 beyond.

@@ -326,6 +326,7 @@ BAD_INPUTS = [
     ("text named .jpg", lambda: samples.TEXT_AS_JPG, "not_an_image", 400),
     ("truncated JPEG", samples.truncated_jpeg, "damaged", 400),
     ("PNG bomb", samples.png_bomb, "too_many_pixels", 400),
+    ("30-megapixel colour PNG", lambda: samples.png_bomb(6000, 5000), "too_heavy", 400),
     ("SVG with a script", lambda: samples.SVG_WITH_SCRIPT, "not_an_image", 400),
     ("1x1", samples.one_by_one_png, "too_small", 400),
     ("0x0", lambda: samples.png_bomb(0, 0), "damaged", 400),

@@ -300,3 +300,17 @@ def test_the_logger_keeps_addresses_when_asked(tmp_path, monkeypatch):
     access = (tmp_path / "access.log").read_text(encoding="utf-8")
     assert access.startswith("203.0.113.7 ") and "198.51.100.9" in access
     assert TOKEN_A not in access and TOKEN_B not in access
+
+
+@pytest.mark.parametrize("address", ["203.0.113.7", "2001:db8::7"])
+def test_gunicorns_invalid_request_warning_names_no_address(tmp_path, monkeypatch, address):
+    """gunicorn writes this one itself, for a malformed request line or header."""
+    logger = make_logger(tmp_path, monkeypatch)
+    logger.warning(f"Invalid request from ip={address}: Invalid HTTP method: 'G\\x00T'")
+    error = (tmp_path / "error.log").read_text(encoding="utf-8")
+    assert "Invalid request from ip=-: Invalid HTTP method" in error
+    assert address not in error
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    make_logger(kept, monkeypatch, log_ips=True).warning(f"Invalid request from ip={address}: x")
+    assert address in (kept / "error.log").read_text(encoding="utf-8")
