@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-dev translations migrate demo worker lint format messages chromium nginx serve ci-checks clean
+.PHONY: run test setup setup-dev translations migrate demo worker lint format messages chromium nginx varnish serve ci-checks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(BIN)/python:
 	touch $@
 
 setup: .stamp-install translations
-setup-dev: .stamp-install-dev translations chromium nginx
+setup-dev: .stamp-install-dev translations chromium nginx varnish
 
 translations: .stamp-install
 	$(BIN)/python manage.py compiletranslations
@@ -66,6 +66,11 @@ chromium:
 # Debian's nginx, in front of gunicorn for `make serve` (and its test).
 nginx:
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ($(SUDO) apt-get update -qq && ($(SUDO) apt-get install -y -qq nginx-light || $(SUDO) apt-get install -y -qq nginx))
+
+# Debian's Varnish with varnish-modules (xkey), in front of several nodes (deploy/varnish.py)
+# and for the many-machines test.
+varnish:
+	@[ -x /usr/sbin/varnishd ] && [ -n "$$(find /usr/lib -name libvmod_xkey.so 2>/dev/null | head -1)" ] || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq varnish varnish-modules && (pkill -x varnishd || true))
 
 # The production stack on one machine: nginx on 127.0.0.1:8080 (PORT) in front of gunicorn
 # (GUNICORN_PORT, 8000) and the task worker: deploy/serve.py, needs DJANGO_SECRET_KEY.

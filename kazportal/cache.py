@@ -1,11 +1,30 @@
 """Whole-page cache for anonymous visitors, invalidated when content changes.
 
 A page is cached under its scheme, host and full path (the language prefix is in the path, so
-Accept-Language and the language cookie neither split nor poison an entry). Every entry carries
-the content "generation" it was rendered at; any save or delete of a content model (every model
-of the apps in PAGE_CACHE_CONTENT_APPS, plus PAGE_CACHE_CONTENT_MODELS) bumps the generation, so
-older entries are ignored from then on. The generation and the page are read in one cache round
-trip (`get_many`).
+Accept-Language and the language cookie neither split nor poison an entry).
+
+What a page shows is recorded while it renders (`Shown`): the content tables its SQL reads
+(`t:<table>`) and the content rows it loads as model instances (`r:<table>:<pk>`). (So a page
+shows a row's texts only from an instance: `values()`, counts and aggregates are for
+structural fields, ids and numbers, which `t:` covers.) The entry keeps those tags and the
+tick of a shared counter of changes read before its render; a change writes the counter's next
+tick under the tags it touches (`invalidate`), and an entry is good while none of its tags has
+a later tick (all read in one `get_many`):
+
+* an edit of an existing row that leaves its "structural" fields alone (everything but its
+  texts: state, dates, order, links to other rows; `structural_fields`) invalidates the pages
+  that showed that row (`r:`): the home page stays cached when an article it does not show is
+  corrected;
+* a new or deleted row, a structural edit, or a many-to-many change invalidates every page that
+  read the table (`t:`): lists, counts and filters may change;
+* `bump_generation()` is the fallback for changes no signal reports: every entry also carries
+  the content "generation" it was rendered at, and bumping it empties the whole cache.
+
+One render of a page at a time (single flight): the request that finds the page missing or
+out of date takes a short lock and renders it; the others meanwhile get the previous copy
+(`X-Cache: stale`; entries are kept STALE_SECONDS past their freshness for this) or, when there
+is none, wait for the new one (at most RENDER_WAIT_SECONDS, then render it themselves). A miss
+under 64 connections is one render, not 64.
 
 An entry lives PAGE_CACHE_SECONDS at most (0 turns the cache off), and never past local
 midnight (pages show "today") nor past the next scheduled publication or unpublication, so
@@ -25,24 +44,50 @@ use no CSP nonce are stored. /admin/ has no language prefix; the batyr pages are
 """
 
 import contextvars
+import functools
 import hashlib
+import http.client
+import logging
 import math
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_save,
+)
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 NEXT_PUBLICATION_KEY = "page-cache:next-publication"
 PAGE_KEY = "page-cache:page:{}"
+TAG_KEY = "page-cache:tag:{}"
+# A copy past its freshness may still be served this long while another request renders it.
+STALE_SECONDS = 10
+# The render lock lives at most this long (a render that dies does not hold it); a request
+# without any copy to serve waits at most RENDER_WAIT_SECONDS for another's render.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 5
+RENDER_POLL_SECONDS = 0.05
+# An address whose answer could not be stored is rendered without the lock for this long.
+PASS_SECONDS = 30
+# A counter of invalidations, shared by every process and node (no wall clocks to agree on).
+CLOCK_KEY = "page-cache:clock"
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -68,6 +113,7 @@ def bump_generation():
         cache.incr(GENERATION_KEY)
     except ValueError:  # not in the cache (yet, or evicted)
         cache.set(GENERATION_KEY, new_generation(), timeout=None)
+    transaction.on_commit(functools.partial(purge, (ALL_PAGES_TAG,)))
 
 
 _untouched = contextvars.ContextVar("page_cache_untouched", default=False)
@@ -84,13 +130,108 @@ def untouched():
         _untouched.reset(token)
 
 
-def _content_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("pre_") or _untouched.get():
-        return  # m2m_changed: only after the change
-    # Now, and again once the transaction commits: a page rendered meanwhile from the old
-    # rows must not live on under the new generation.
-    bump_generation()
-    transaction.on_commit(bump_generation)
+def tag_timeout():
+    """How long an invalidation must be remembered: as long as any entry may live."""
+    return settings.PAGE_CACHE_SECONDS + STALE_SECONDS
+
+
+def stamp(tags):
+    """Write the counter's next tick under each of `tags`."""
+    try:
+        tick = cache.incr(CLOCK_KEY)
+    except ValueError:  # not in the cache (yet, or evicted): start above any old tick
+        tick = new_generation()
+        cache.set(CLOCK_KEY, tick, timeout=None)
+    cache.set_many({TAG_KEY.format(tag): tick for tag in tags}, timeout=tag_timeout())
+
+
+def invalidate(tags):
+    """Every cached page showing one of `tags` is out of date from now on; and again once the
+    transaction commits, so a page rendered meanwhile from the old rows does not live on."""
+    if _untouched.get() or not tags:
+        return
+    stamp(tags)
+    transaction.on_commit(functools.partial(stamp, tags))
+    transaction.on_commit(functools.partial(purge, tuple(tags)))  # after the commit only
+
+
+def table_changed(model):
+    """Rows of `model` were added, removed or changed without signals (`queryset.update()`):
+    every page that read its table is out of date, and the next scheduled publication is
+    looked up again."""
+    invalidate([f"t:{model._meta.db_table}"])
+    forget_next_publication()
+
+
+def structural_fields(model):
+    """The concrete fields of `model` whose change may move a row in or out of lists, filters,
+    counts or orderings: all but its free texts (titles, leads, bodies, captions and their
+    translations, slugs) and `auto_now` stamps. A text named in Meta.ordering is structural."""
+    cached = _STRUCTURAL.get(model)
+    if cached is None:
+        ordering = {
+            name.lstrip("-").split("__")[0]
+            for name in model._meta.ordering
+            if isinstance(name, str)
+        }
+        cached = tuple(
+            field.attname
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+            and not getattr(field, "auto_now", False)
+            and not (
+                isinstance(field, models.CharField | models.TextField)
+                and not field.choices
+                and field.name not in ordering
+            )
+        )
+        _STRUCTURAL[model] = cached
+    return cached
+
+
+_STRUCTURAL = {}
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    """Whether this save changes a structural field (one query, on saves only). Values are
+    compared as the field reads them ("43.29250" set by code equals the stored Decimal)."""
+    instance._page_cache_structural = True
+    if raw or instance._state.adding or instance.pk is None or _untouched.get():
+        return
+    names = structural_fields(sender)
+    old = sender._base_manager.filter(pk=instance.pk).values(*names).first() if names else {}
+    if old is None:
+        return
+    fields = {field.attname: field for field in sender._meta.concrete_fields}
+    changed = False
+    for name in names:
+        try:
+            changed = fields[name].to_python(getattr(instance, name)) != old[name]
+        except ValidationError:
+            changed = True
+        if changed:
+            break
+    instance._page_cache_structural = changed
+
+
+def _saved(sender, instance, created, **kwargs):
+    table = sender._meta.db_table
+    if created or getattr(instance, "_page_cache_structural", True):
+        invalidate([f"t:{table}"])
+        forget_next_publication()
+    else:
+        invalidate([f"r:{table}:{instance.pk}"])
+
+
+def _deleted(sender, instance, **kwargs):
+    invalidate([f"t:{sender._meta.db_table}"])
+    forget_next_publication()
+
+
+def _m2m_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        table = instance._meta.db_table
+        invalidate([f"t:{sender._meta.db_table}", f"r:{table}:{instance.pk}"])
 
 
 def content_models():
@@ -105,12 +246,66 @@ def content_models():
 
 def connect_signals():
     """Called from KazportalConfig.ready(): every model of the content apps, including the
-    automatic many-to-many tables, invalidates the page cache when it changes."""
+    automatic many-to-many tables, records what a page shows and invalidates it."""
+    global _TABLE_NEEDLES
+    _TABLE_NEEDLES = tuple(
+        sorted({(m._meta.db_table, f'"{m._meta.db_table}"') for m in content_models()})
+    )
     for model in content_models():
         uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(_content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=uid)
-        m2m_changed.connect(_content_changed, sender=model, dispatch_uid=uid)
+        post_init.connect(_record_row, sender=model, dispatch_uid=uid)
+        pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+        m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid=uid)
+
+
+# --- what a page shows ----------------------------------------------------------------------
+_TABLE_NEEDLES = ()  # (table, '"table"') of every content table, set by connect_signals()
+_shown = contextvars.ContextVar("page_cache_shown", default=None)
+
+
+class Shown:
+    """The content one render read: tables named in its SQL, rows loaded as instances."""
+
+    def __init__(self):
+        self.tables, self.rows = set(), set()
+
+    def tags(self):
+        return tuple(sorted({f"t:{t}" for t in self.tables} | {f"r:{r}" for r in self.rows}))
+
+
+def _record_sql(execute, sql, params, many, context):
+    shown = _shown.get()
+    if shown is not None:
+        shown.tables.update(table for table, needle in _TABLE_NEEDLES if needle in sql)
+    return execute(sql, params, many, context)
+
+
+def _record_row(sender, instance, **kwargs):
+    shown = _shown.get()
+    if shown is not None and instance.pk is not None:
+        shown.rows.add(f"{sender._meta.db_table}:{instance.pk}")
+
+
+@contextmanager
+def recording():
+    """Record what the code inside reads (as the page cache does while a page renders); an
+    enclosing recording gets it too."""
+    outer = _shown.get()
+    shown = Shown()
+    token = _shown.set(shown)
+    try:
+        if outer is None:
+            with connection.execute_wrapper(_record_sql):
+                yield shown
+        else:
+            yield shown
+    finally:
+        _shown.reset(token)
+        if outer is not None:
+            outer.tables |= shown.tables
+            outer.rows |= shown.rows
 
 
 # --- how long a page may live -------------------------------------------------------------
@@ -122,6 +317,12 @@ def publishable_models():
         for model in apps.get_models()
         if issubclass(model, Publishable) and not model._meta.proxy
     ]
+
+
+def forget_next_publication():
+    """A publication time may have changed: look the next one up again."""
+    if not _untouched.get():
+        cache.delete(f"{NEXT_PUBLICATION_KEY}:{current_generation()}")
 
 
 def next_publication(generation):
@@ -154,16 +355,23 @@ def seconds_to_midnight():
     return (midnight - now).total_seconds()
 
 
-def page_timeout(request, generation):
-    """Seconds a page rendered now may be served from the cache (0: not at all)."""
+def page_limits(request, generation):
+    """(timeout, hard): the seconds a page rendered now may be served from a cache (0: not at
+    all), and the seconds until it must not be served at all, not even stale (local midnight
+    or the next scheduled change)."""
+    hard = seconds_to_midnight()
+    soonest = next_publication(generation)
+    if soonest:
+        hard = min(hard, soonest - time.time())
     seconds = settings.PAGE_CACHE_SECONDS
     if request.META.get("QUERY_STRING"):
         seconds = min(seconds, settings.PAGE_CACHE_QUERY_SECONDS)
-    seconds = min(seconds, seconds_to_midnight())
-    soonest = next_publication(generation)
-    if soonest:
-        seconds = min(seconds, soonest - time.time())
-    return max(0, math.floor(seconds))
+    return max(0, math.floor(min(seconds, hard))), max(0, math.floor(hard))
+
+
+def page_timeout(request, generation):
+    """Seconds a page rendered now may be served from the cache (0: not at all)."""
+    return page_limits(request, generation)[0]
 
 
 # --- which requests and responses -----------------------------------------------------------
@@ -237,6 +445,72 @@ def page_key(request):
     return PAGE_KEY.format(hashlib.md5(url.encode(), usedforsecurity=False).hexdigest())
 
 
+# --- entries --------------------------------------------------------------------------------
+def entry_is_current(entry, generation, now):
+    """Fresh, of this generation, and none of its tags invalidated since its render began."""
+    entry_generation, tick, tags, fresh_until = entry[:4]
+    if entry_generation != generation or now >= fresh_until:
+        return False
+    if not tags:
+        return True
+    stamps = cache.get_many([TAG_KEY.format(tag) for tag in tags])
+    return all(stamp <= tick for stamp in stamps.values())
+
+
+def served(entry, state):
+    status, headers, content, hard_until = entry[4:]
+    response = HttpResponse(content, status=status, headers=headers)
+    now = time.time()
+    shared_cache_headers(response, entry[2], entry[3] - now, hard_until - now)
+    response["X-Cache"] = state
+    return response
+
+
+# --- the HTTP cache in front (Varnish, a CDN): the same tags, a second consumer ---------------
+STALE_IF_ERROR_SECONDS = 3600
+ALL_PAGES_TAG = "page"  # on every page: purged by bump_generation()
+
+
+def shared_cache_headers(response, tags, fresh_for, hard_for):
+    """Let a shared cache keep this page as long as the page cache does (browsers revalidate
+    every time: max-age=0 and the ETag), serve it stale only within the hard limit, and know
+    what it shows (Surrogate-Key: the page cache's tags; deploy/varnish.vcl purges by them)."""
+    fresh = max(0, math.floor(min(fresh_for, hard_for)))
+    stale = max(0, math.floor(hard_for - fresh))
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={fresh}, "
+        f"stale-while-revalidate={min(STALE_SECONDS, stale)}, "
+        f"stale-if-error={min(STALE_IF_ERROR_SECONDS, stale)}"
+    )
+    response["Surrogate-Key"] = " ".join((ALL_PAGES_TAG, *tags))
+
+
+def purge(tags):
+    """Ask the HTTP caches in front to drop the pages showing `tags`: a PURGE with an
+    `xkey-purge` header to each of HTTP_CACHE_PURGE_URLS (Varnish with deploy/varnish.vcl),
+    and HTTP_CACHE_PURGE_HOOK (a dotted path to a function taking the tags: a CDN's purge API)
+    if set. Never fails the change that caused it: an unreachable cache is logged."""
+    urls = settings.HTTP_CACHE_PURGE_URLS
+    hook = settings.HTTP_CACHE_PURGE_HOOK
+    if not tags or not (urls or hook):
+        return
+    for url in urls:
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=2)
+        try:
+            connection.request("PURGE", parts.path or "/", headers={"xkey-purge": " ".join(tags)})
+            connection.getresponse().read()
+        except OSError as error:
+            log.warning("HTTP cache purge at %s failed: %s", url, error)
+        finally:
+            connection.close()
+    if hook:
+        try:
+            import_string(hook)(list(tags))
+        except Exception:
+            log.exception("HTTP_CACHE_PURGE_HOOK %s failed", hook)
+
+
 # --- the middleware -------------------------------------------------------------------------
 class PageCacheMiddleware:
     """Serve anonymous visitors' pages from the cache; store the cacheable ones.
@@ -259,26 +533,72 @@ class PageCacheMiddleware:
                 return self.get_response(request)
             keep_declared(request, names)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, CLOCK_KEY, key, f"{key}:pass"])
         generation = found.get(GENERATION_KEY)
+        tick = found.get(CLOCK_KEY, 0)  # before the render: a change after it is later
         entry = found.get(key)
         if generation is None:
             generation = current_generation()
-        elif entry is not None and entry[0] == generation:
-            _generation, status, headers, content = entry
-            response = HttpResponse(content, status=status, headers=headers)
-            response["X-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
+        elif entry is not None and entry_is_current(entry, generation, time.time()):
+            return served(entry, "hit")
+        if f"{key}:pass" in found:  # its last answer could not be stored: no lock, no waiting
+            return self.render(request, key, generation, tick)
+        lock = f"{key}:rendering"
+        owner = cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS)
+        if not owner and cache.get(lock) is not None:  # another request is rendering it
+            if entry is not None and entry[0] == generation:  # not across a bump_generation()
+                return served(entry, "stale")
+            waited = self.wait(key, lock, generation)
+            if waited is not None:
+                return served(waited, "hit")
+        try:
+            return self.render(request, key, generation, tick)
+        finally:
+            if owner:
+                cache.delete(lock)
+
+    @staticmethod
+    def wait(key, lock, generation):
+        """The entry another request is rendering, once stored; None if it gives up (its
+        page was not cacheable, or it takes longer than RENDER_WAIT_SECONDS)."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            found = cache.get_many([key, lock])
+            entry = found.get(key)
+            if entry is not None and entry[0] == generation and time.time() < entry[3]:
+                return entry
+            if lock not in found:
+                return None
+        return None
+
+    def render(self, request, key, generation, tick):
+        started = time.time()
+        with recording() as shown:
+            response = self.get_response(request)
         if request.method == "GET" and cacheable_response(response):
-            timeout = page_timeout(request, generation)
+            timeout, hard = page_limits(request, generation)
             if timeout:
                 if not response.has_header("ETag"):
                     digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
                     response["ETag"] = f'"{digest}"'
                 headers = dict(response.items())
-                cache.set(
-                    key, (generation, response.status_code, headers, response.content), timeout
+                entry = (
+                    generation,
+                    tick,
+                    shown.tags(),
+                    started + timeout,
+                    response.status_code,
+                    headers,
+                    response.content,
+                    started + hard,
                 )
+                cache.set(key, entry, timeout + STALE_SECONDS)
+                shared_cache_headers(response, entry[2], timeout, hard)
                 response["X-Cache"] = "miss"
+                return response
+        if request.method == "GET":
+            # A 404, a redirect, a page with a form: requests for it need not queue behind one
+            # another's renders for a while.
+            cache.set(f"{key}:pass", 1, PASS_SECONDS)
         return response

@@ -69,8 +69,8 @@ class PublishableQuerySet(models.QuerySet):
     def publish(self):
         """Publish the rows now (the admin's bulk action). A row already public keeps its
         publication time; drafts and scheduled rows are published as of now. Returns the
-        number of rows changed; the page cache is emptied."""
-        from .cache import bump_generation
+        number of rows changed; the pages that read this table are invalidated."""
+        from .cache import table_changed
 
         now = timezone.now()
         expired = models.Q(unpublish_at__lte=now)
@@ -83,17 +83,18 @@ class PublishableQuerySet(models.QuerySet):
                 models.When(expired, then=None), default=models.F("unpublish_at")
             ),
         )
-        bump_generation()
+        table_changed(self.model)
         return changed
 
     def unpublish(self):
-        """Back to drafts (the admin's bulk action); the page cache is emptied."""
-        from .cache import bump_generation
+        """Back to drafts (the admin's bulk action); the pages that read this table are
+        invalidated."""
+        from .cache import table_changed
 
         changed = self.exclude(status=Publishable.Status.DRAFT).update(
             status=Publishable.Status.DRAFT, updated_at=timezone.now()
         )
-        bump_generation()
+        table_changed(self.model)
         return changed
 
 

@@ -9,6 +9,8 @@ is computed once per process and remembered (a bounded `functools.lru_cache`).
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from imagekit.cachefiles.namers import source_name_as_path
 
 MAX_NAMES = 50_000
@@ -77,7 +79,54 @@ def picture_urls(photo):
     return _picture_urls(str(settings.MEDIA_ROOT), photo.image.name, photo.width, photo.height)
 
 
+# The whole <picture> of a photo (the `picture` template tag): it depends only on these values
+# (a new upload gets a new file name).
+@lru_cache(maxsize=10_000)
+def picture_markup(
+    media_root,
+    name,
+    width,
+    height,
+    focal_classes,
+    sizes,
+    loading,
+    css_class,
+    alt_text,
+    fetchpriority,
+):
+    css_class = " ".join(filter(None, (css_class, str(conditional_escape(focal_classes)))))
+    webp_srcset, fallback_src, fallback_srcset, default_width = _picture_urls(
+        media_root, name, width, height
+    )
+    ratio = height / width if width else 0.75
+    # The texts come escaped (the tag escapes them): mark_safe keeps them as they are.
+    sizes, loading, css_class, alt_text, fetchpriority = map(
+        mark_safe, (sizes, loading, css_class, alt_text, fetchpriority)
+    )
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
+        'decoding="async"{}{}></picture>',
+        webp_srcset,
+        sizes,
+        fallback_src,
+        fallback_srcset,
+        sizes,
+        default_width,
+        round(default_width * ratio),
+        alt_text,
+        loading,
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' fetchpriority="{}"', fetchpriority) if fetchpriority else "",
+    )
+
+
 def forget():
     """Forget the remembered names and URLs (tests that switch imagekit's strategy)."""
     _name.cache_clear()
     _picture_urls.cache_clear()
+    picture_markup.cache_clear()
+    # Fragments hold pictures too: rendered again, they make (or name) their renditions again.
+    from .templatetags.kazportal import forget_fragments
+
+    forget_fragments()

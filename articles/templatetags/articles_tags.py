@@ -16,7 +16,9 @@ def region_events(context, region):
     one query; renders nothing when there are none."""
     occurrences = []
     if region is not None and getattr(region, "pk", None):
-        events = Event.objects.published().in_region_or_places(region).select_related("region")
+        events = (
+            Event.objects.published().in_region_or_places(region).select_related("region", "image")
+        )
         occurrences = events.upcoming(timezone.localdate(), limit=REGION_EVENTS)
     return {"region": region, "occurrences": occurrences, "request": context.get("request")}
 

@@ -207,6 +207,11 @@ PAGE_CACHE_CONTENT_APPS = ["kazportal", "regions", "heritage", "articles"]
 PAGE_CACHE_CONTENT_MODELS = ["batyr.Look"]
 # First path segments after the language prefix that are never cached (forms, private results).
 PAGE_CACHE_SKIP = ["batyr"]
+# HTTP caches in front (README: Many machines): a save PURGEs the tags of what changed at each
+# of these Varnish addresses (deploy/varnish.vcl), and calls the hook (a dotted path to a
+# function taking the list of tags: a CDN's purge API) if set.
+HTTP_CACHE_PURGE_URLS = [u for u in os.environ.get("HTTP_CACHE_PURGE_URLS", "").split(",") if u]
+HTTP_CACHE_PURGE_HOOK = os.environ.get("HTTP_CACHE_PURGE_HOOK", "")
 
 # --- auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
