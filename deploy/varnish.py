@@ -50,8 +50,10 @@ def start(listen, backends, run_dir=RUN_DIR, **popen):
     """varnishd in the foreground on `listen`, in front of `backends`; the Popen."""
     run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir.chmod(0o755)  # varnishd's compiler runs as its own user (vcache): it reads the VCL
     vcl = run_dir / "default.vcl"
     vcl.write_text(render(backends))
+    vcl.chmod(0o644)
     command = [
         require_varnishd(),
         "-F",

@@ -85,6 +85,11 @@ def parse_args(argv=None):
     )
     parser.add_argument("--skip-setup", action="store_true", help="reuse the last demo site")
     parser.add_argument(
+        "--varnish",
+        action="store_true",
+        help="also measure cached pages through Varnish in front of gunicorn (make varnish)",
+    )
+    parser.add_argument(
         "--no-cache-runs",
         dest="cache_runs",
         action="store_false",
@@ -168,7 +173,8 @@ def sample_urls(args):
         "t = timezone.localdate(); "
         "from django.contrib.staticfiles.storage import staticfiles_storage as s; "
         "o = Article.objects.published().order_by('published_at').first(); "
-        "print(json.dumps([r.slug, a.slug, t.year, t.month, s.url('css/site.css'), o.pk]))"
+        "print(json.dumps([r.slug, a.slug, t.year, t.month, s.url('css/site.css'), o.pk, "
+        "o.get_absolute_url()]))"
     )
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
@@ -178,10 +184,10 @@ def sample_urls(args):
         capture_output=True,
         text=True,
     )
-    region, article, year, month, static, oldest = json.loads(
+    region, article, year, month, static, oldest, oldest_url = json.loads(
         result.stdout.strip().splitlines()[-1]
     )
-    args.static_url, args.oldest_article = static, oldest
+    args.static_url, args.oldest_article, args.oldest_url = static, oldest, oldest_url
     return {
         "home": "/kk/",
         "region": f"/kk/regions/{region}/",
@@ -339,8 +345,9 @@ def editor_saves(args, article_pk):
 
 
 def measure_save(args, urls):
-    """Mixed pages with the page cache warm while an editor corrects the oldest article."""
-    paths = list(urls.values())
+    """Mixed pages with the page cache warm while an editor corrects the oldest article (its
+    own page is in the mix: it alone should be rendered again)."""
+    paths = [*urls.values(), args.oldest_url]
     script = counting_script(args, paths)
     wrk(args, "/", 3, script=script)  # every page cached
     results = {}
@@ -385,6 +392,8 @@ def measure(args, mode, urls):
             figures["share"] = figures["rps"] / static["rps"] if static["rps"] else 0.0
             rows.append({"page": name, "url": path, "mode": mode, "bytes": len(body), **figures})
             print(format_row(rows[-1]), flush=True)
+        if mode == "warm" and args.varnish:
+            rows += measure_varnish(args, urls)
         if mode == "warm" and args.cache_runs:
             args.home_article = home_article(args)
             for name, run in (
@@ -396,6 +405,50 @@ def measure(args, mode, urls):
                 print(format_cache_row(rows[-1]), flush=True)
     finally:
         stop_server(server)
+    return rows
+
+
+def measure_varnish(args, urls):
+    """Cached pages through Varnish (deploy/varnish.py, in front of this gunicorn) and straight
+    from gunicorn's page cache, one after the other for each page."""
+    sys.path.insert(0, str(BASE_DIR))
+    import tempfile
+
+    from deploy import varnish
+
+    port = args.port + 1
+    run_dir = tempfile.mkdtemp(prefix="kazportal-varnish-")
+    process = varnish.start(
+        f"127.0.0.1:{port}",
+        [f"127.0.0.1:{args.port}"],
+        run_dir=run_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(port, "/healthz", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        direct = argparse.Namespace(**{**vars(args), "port": args.port})
+        through = argparse.Namespace(**{**vars(args), "port": port})
+        for name in ("home", "article"):
+            path = urls[name]
+            for label, target in (("gunicorn", direct), ("varnish", through)):
+                get(target.port, path)
+                wrk(target, path, 2)
+                figures = wrk(target, path, args.duration)
+                row = {"page": name, "url": path, "mode": label, "bytes": 0, **figures}
+                rows.append(row)
+                print(format_row(row), flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        shutil.rmtree(run_dir, ignore_errors=True)
     return rows
 
 

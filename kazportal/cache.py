@@ -13,8 +13,9 @@ a later tick (all read in one `get_many`):
 
 * an edit of an existing row that leaves its "structural" fields alone (everything but its
   texts: state, dates, order, links to other rows; `structural_fields`) invalidates the pages
-  that showed that row (`r:`): the home page stays cached when an article it does not show is
-  corrected;
+  that showed that row (`r:`), or that showed many rows of its table (`x:<table>`, for more
+  than ROW_TAGS_PER_TABLE: fewer tags to check on a hit): the home page stays cached when an
+  article it does not show is corrected;
 * a new or deleted row, a structural edit, or a many-to-many change invalidates every page that
   read the table (`t:`): lists, counts and filters may change;
 * `bump_generation()` is the fallback for changes no signal reports: every entry also carries
@@ -220,7 +221,7 @@ def _saved(sender, instance, created, **kwargs):
         invalidate([f"t:{table}"])
         forget_next_publication()
     else:
-        invalidate([f"r:{table}:{instance.pk}"])
+        invalidate([f"r:{table}:{instance.pk}", f"x:{table}"])
 
 
 def _deleted(sender, instance, **kwargs):
@@ -261,6 +262,7 @@ def connect_signals():
 
 
 # --- what a page shows ----------------------------------------------------------------------
+ROW_TAGS_PER_TABLE = 8
 _TABLE_NEEDLES = ()  # (table, '"table"') of every content table, set by connect_signals()
 _shown = contextvars.ContextVar("page_cache_shown", default=None)
 
@@ -272,7 +274,19 @@ class Shown:
         self.tables, self.rows = set(), set()
 
     def tags(self):
-        return tuple(sorted({f"t:{t}" for t in self.tables} | {f"r:{r}" for r in self.rows}))
+        """t: for each table read; r: for each row shown, or x: for a table of which the page
+        shows more than ROW_TAGS_PER_TABLE rows (any text edit in that table invalidates it:
+        fewer tags to check on every hit)."""
+        by_table = {}
+        for row in self.rows:
+            by_table.setdefault(row.rpartition(":")[0], []).append(row)
+        tags = {f"t:{table}" for table in self.tables}
+        for table, rows in by_table.items():
+            if len(rows) > ROW_TAGS_PER_TABLE:
+                tags.add(f"x:{table}")
+            else:
+                tags.update(f"r:{row}" for row in rows)
+        return tuple(sorted(tags))
 
 
 def _record_sql(execute, sql, params, many, context):

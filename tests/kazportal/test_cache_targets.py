@@ -273,7 +273,7 @@ def test_a_save_purges_exactly_its_tags_after_the_commit(
         assert purge_listener == []  # nothing before the commit
     for callback in callbacks:
         callback()
-    assert purge_listener == [{f"r:regions_place:{place.pk}"}]
+    assert purge_listener == [{f"r:regions_place:{place.pk}", "x:regions_place"}]
 
 
 def test_a_cdn_hook_gets_the_tags_and_a_dead_cache_does_not_fail_the_save(settings, caplog):
@@ -288,3 +288,18 @@ def test_a_cdn_hook_gets_the_tags_and_a_dead_cache_does_not_fail_the_save(settin
 
 def record_purge(tags):
     record_purge.got.append(tags)
+
+
+def test_a_page_showing_many_rows_of_a_table_is_tagged_by_the_table(client):
+    region = RegionFactory()
+    places = [PlaceFactory(region=region) for _ in range(page_cache.ROW_TAGS_PER_TABLE + 1)]
+    other = RegionFactory()
+    pages = [region.get_absolute_url(), other.get_absolute_url()]
+    with page_cache.recording() as shown:
+        client.get(region.get_absolute_url())  # rendered (and cached)
+    assert "x:regions_place" in shown.tags()
+    warm(client, pages)
+    assert not any(tag.startswith("r:regions_place:") for tag in shown.tags())
+    places[-1].name_kk = "Түзетілген атау"
+    places[-1].save()
+    assert states(client, pages) == {pages[0]: "miss", pages[1]: "hit"}
