@@ -5,8 +5,9 @@ BENCH_DATABASE_URL), creates it when missing, migrates it, loads the demo conten
 generated published articles in three languages (random mixes of a cultural vocabulary and
 made-up filler words: a common word such as "steppe" occurs in about a third of them, thousands of
 rows). Then it runs a set of queries through ``kazportal.search.run``
-(the code the search page runs) and prints p50/p95 in milliseconds, per query and overall.
-``--explain`` prints the plan of the articles query for one of them. Target: p95 under 100 ms.
+(the code the search page runs) and prints p50/p95 in milliseconds, per query and overall,
+and whether the overall p95 meets the target. ``--explain QUERY`` prints the plan (EXPLAIN
+ANALYZE) of the articles query the search runs for a query. Target: overall p95 under 50 ms.
 """
 
 import argparse
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kazportal"
 BENCH_DB = "kazportal_bench_search"
 ARTICLES = 10_000
+TARGET_MS = 50  # overall p95
 
 # (language, query, what it exercises)
 QUERIES = [
@@ -159,8 +161,7 @@ def explain(text, lang):
     entry = next(e for e in search.SEARCHABLE if e.model == "articles.Article")
     query = search.parse(text)[0]
     with translation.override(lang):
-        queryset = search.postgres.queryset(entry, query, lang)[: search.PER_GROUP]
-        print(queryset.explain(analyze=True))
+        print(search.postgres.queryset(entry, query, lang, limit=search.PER_GROUP).explain(True))
 
 
 def main(argv=None):
@@ -175,6 +176,9 @@ def main(argv=None):
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kazportal.settings.dev")
     os.environ["DJANGO_DEBUG"] = "0"
+    # Building the database (migrations, 10,000 rows, VACUUM merging GIN pending lists) takes
+    # longer than the site's statement timeout.
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-search-only-" + "x" * 40)
     import django
 
@@ -217,7 +221,8 @@ def main(argv=None):
         print(f"{text:<16} {lang:<4} {hits:>6} {p50:>7.1f} {p95:>7.1f}  {what}")
     p50, p95 = statistics.median(every), percentile(every, 0.95)
     print(f"{'all':<16} {'':<4} {'':>6} {p50:>7.1f} {p95:>7.1f}  {len(every)} searches")
-    print(f"p95 {p95:.1f} ms: {'under' if p95 < 100 else 'OVER'} the 100 ms target")
+    verdict = "target met" if p95 < TARGET_MS else "target MISSED"
+    print(f"overall p50 {p50:.1f} ms, p95 {p95:.1f} ms: {verdict} (p95 under {TARGET_MS} ms)")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 The apps' `*_search_indexes` migrations build the indexes with a frozen copy of `FUNCTION_SQL`
 and `index_sql()`."""
 
+import datetime
+
+import psycopg
 from django.db import connection
-from django.db.models import BooleanField, Count, FloatField
-from django.db.models.expressions import RawSQL, Window
+from django.utils import timezone
 
 from kazportal.i18n import LANGS
 
@@ -69,94 +71,266 @@ def tsquery_text(query):
 
 
 class _Conditions:
-    """SQL conditions on the bare columns of one table, each an indexed expression, with their
-    parameters: OR them and they stay index scans (a BitmapOr)."""
+    """SQL conditions on the table-qualified columns of one table, each an indexed expression,
+    with their parameters: OR them and they stay index scans (a BitmapOr)."""
 
     def __init__(self, entry, query):
         self.entry, self.query = entry, query
+        self.table = entry.model_class._meta.db_table
         self.sql, self.params = [], []
 
     def text(self, fields, langs):
         for lang in langs:
             self.sql.append(
-                f"{document_sql(fields, lang)} @@ to_tsquery('{CONFIGS[lang]}'::regconfig, %s)"
+                f"{document_sql(fields, lang, self.table)}"
+                f" @@ to_tsquery('{CONFIGS[lang]}'::regconfig, %s)"
             )
             self.params.append(tsquery_text(self.query))
         return self
 
     def similar_title(self, langs):
         for lang in langs:
-            self.sql.append(f"%s <%% {self.entry.title}_{lang}")
+            self.sql.append(f"%s <%% {_column(self.table, f'{self.entry.title}_{lang}')}")
             self.params.append(" ".join(self.query.words))
         return self
 
     def similar_slug(self):
-        self.sql.append("%s <%% slug")
+        self.sql.append(f"%s <%% {_column(self.table, 'slug')}")
         self.params.append(self.query.latin)
         return self
 
-    def ids(self, table):
-        """("SELECT id FROM table WHERE ... OR ...", params)"""
-        return f"SELECT id FROM {table} WHERE {' OR '.join(self.sql)}", self.params
+
+# What each index scan of a search says about the rows it finds (bits of their `flags`).
+ALL_TEXT = 1  # the full text matches in one of the languages
+SIMILAR_OWN = 2  # the title is similar to the query (pg_trgm), in the visitor's language
+SIMILAR_OTHER = 4  # ... in another language
+SIMILAR_SLUG = 8  # the slug is similar to the query in Latin letters
+TITLE_OWN = 16  # the title's full text matches, in the visitor's language
+TITLE_OTHER = 32  # ... in another language
+SUMMARY_OWN = 64  # the summary's full text matches, in the visitor's language
+SUMMARY_OTHER = 128  # ... in another language
+
+MATCH = ALL_TEXT | SIMILAR_OWN | SIMILAR_OTHER | SIMILAR_SLUG
+OWN_TITLE = TITLE_OWN | SIMILAR_OWN
+ANY_TITLE = TITLE_OWN | TITLE_OTHER | SIMILAR_OWN | SIMILAR_OTHER | SIMILAR_SLUG
+ANY_SUMMARY = SUMMARY_OWN | SUMMARY_OTHER
 
 
-def queryset(entry, query, lang):
-    """One query: the matching rows (the union of index scans: the full text in each language,
-    each language's similar titles, the similar slugs), ranked by which of the short fields'
-    indexes also match: title 4 (+8 in the visitor's language), summary 1 (+2), and for a title
-    hit the better similarity of the title in the visitor's language or the slug.
-    Each rank set is an uncorrelated subquery that PostgreSQL hashes once, so ranking thousands
-    of rows costs a lookup each, never a to_tsvector()."""
-    model = entry.model_class
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = f"{table}.{connection.ops.quote_name(model._meta.pk.column)}"
-    fields, title = entry.fields, (entry.title,)
+def _scans(entry, query, lang):
+    """(flag, conditions) of the index scans, in two lists: those that make a row match (the
+    full text, the similar titles and slugs) and those that only rank it (the short fields'
+    full text). Each scan runs once and flags the rows it finds. The trigram scans have one
+    column each: a lossy bitmap rechecks every row it returns, and should compute one
+    similarity per row, not three."""
+    others = [code for code in LANGS if code != lang]
+    title, summary = (entry.title,), (entry.summary,)
 
     def conditions():
         return _Conditions(entry, query)
 
-    # Trigram sets one column each: a lossy bitmap rechecks every row it returns, and should
-    # compute one similarity per row, not four.
-    similar = [conditions().similar_title([code]).ids(table) for code in LANGS]
-    similar.append(conditions().similar_slug().ids(table))
-    sets = [conditions().text(fields, LANGS).ids(table), *similar]
-    matches = RawSQL(
-        f"{pk} IN ({' UNION '.join(sql for sql, _p in sets)})",
-        [p for _sql, ps in sets for p in ps],
-        output_field=BooleanField(),
-    )
+    matching = [
+        (ALL_TEXT, conditions().text(entry.fields, LANGS)),
+        (SIMILAR_OWN, conditions().similar_title([lang])),
+        *((SIMILAR_OTHER, conditions().similar_title([code])) for code in others),
+        (SIMILAR_SLUG, conditions().similar_slug()),
+    ]
+    ranking = [
+        (TITLE_OWN, conditions().text(title, [lang])),
+        (TITLE_OTHER, conditions().text(title, others)),
+        (SUMMARY_OWN, conditions().text(summary, [lang])),
+        (SUMMARY_OTHER, conditions().text(summary, others)),
+    ]
+    return matching, ranking
 
-    def within(*sets):
-        """pk IN (set) OR pk IN (set)...: each set one index scan, hashed once."""
-        params = [p for _sql, ps in sets for p in ps]
-        return " OR ".join(f"{pk} IN ({sql})" for sql, _p in sets), params
 
-    summary = (entry.summary,)
-    own_title = within(
-        conditions().text(title, [lang]).ids(table),
-        conditions().similar_title([lang]).ids(table),
+class _PreparingCursor(psycopg.Cursor):
+    """Binds the parameters on the server and prepares each statement it runs."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        # With the connection's prepare_threshold at None (Django's default) psycopg prepares
+        # nothing. Only cursors that bind on the server read it (Django's bind on the client):
+        # set for this statement, it changes nothing else.
+        conn = self.connection
+        threshold = conn.prepare_threshold
+        if threshold is None:
+            conn.prepare_threshold = 0
+        try:
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        finally:
+            conn.prepare_threshold = threshold
+
+
+def _cursor():
+    """A cursor whose statements PostgreSQL plans once per connection, not once per search,
+    wrapped as Django wraps its own (the query is logged and counted).
+
+    Planning the five kinds' queries cost about as much as running them (some 15 ms), and the
+    search's SQL depends only on the kind and the language: the visitor's words, the time and
+    the limit are parameters. Django's cursors bind them on the client and never prepare
+    (Django turns psycopg's prepared statements off for connection poolers that do not keep
+    them: PgBouncer's transaction mode before 1.21). Database OPTIONS that name a
+    "prepare_threshold" or turn on "server_side_binding" are followed instead."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    if "prepare_threshold" in options or options.get("server_side_binding"):
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+class Ranked:
+    """The ranked search of one model: its SQL and parameters; `fetch()` runs it."""
+
+    def __init__(self, sql, params):
+        self.sql, self.params = sql, params
+
+    def fetch(self):
+        """[(pk, number of all matches)] of the best rows, best first."""
+        with _cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def explain(self, analyze=False):
+        """The plan (EXPLAIN, or EXPLAIN ANALYZE when `analyze`) as text."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {'(ANALYZE) ' if analyze else ''}{self.sql}", self.params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _compile_published(model):
+    """(joins, WHERE condition, params) of model.objects.published()."""
+    query = model.objects.published().values("pk").query
+    compiler = query.get_compiler(connection=connection)
+    compiler.setup_query()
+    where, where_params = compiler.compile(query.where)
+    tables, from_params = compiler.get_from_clause()
+    # The model's own table first, then the joins (" INNER JOIN ... ON ..."): those are kept.
+    assert tables[0] == connection.ops.quote_name(model._meta.db_table), tables
+    return " ".join(tables[1:]), where, [*from_params, *where_params]
+
+
+_PUBLISHED = {}  # model: (joins, WHERE condition, params with None for the current time)
+
+
+def _published(model):
+    """(joins, WHERE condition, params) of the model's published rows, from its published() (a
+    place needs its region published too): the scans that make a row match keep only those.
+
+    Compiling published() costs more than building the rest of the search's SQL, and its SQL
+    never changes: only the current time in its parameters does. So it is compiled once per
+    model and the time put into a copy of its parameters, when every time in them is the
+    current time (else it is compiled each time)."""
+    if model in _PUBLISHED:
+        joins, where, params = _PUBLISHED[model]
+        now = timezone.now()
+        return joins, where, [now if param is None else param for param in params]
+    before = timezone.now()
+    joins, where, params = _compile_published(model)
+    after = timezone.now()
+    times = [p for p in params if isinstance(p, datetime.datetime)]
+    if all(before <= p <= after for p in times) and None not in params:
+        _PUBLISHED[model] = (
+            joins,
+            where,
+            [None if isinstance(p, datetime.datetime) else p for p in params],
+        )
+    return joins, where, params
+
+
+def queryset(entry, query, lang, limit=None):
+    """One query: the best `limit` matching published rows (all of them when None), best first,
+    each with the number of all matching published rows.
+
+    A row matches when its full text matches in one of the languages, or its title in one of
+    the languages or its slug is similar to the query. It ranks by which of the short fields
+    match: title 4 (+8 in the visitor's language), summary 1 (+2), and for a title hit the
+    better similarity of the title in the visitor's language or the slug; then the model's
+    ordering.
+
+    Each index scan runs once and flags the rows it finds; a row's flags are ORed together, so
+    ranking thousands of rows costs a bit test each, never a to_tsvector(). The scans that make
+    a row match read the published rows only and bring the columns the ranking reads, so no row
+    is read twice. The similarity (pg_trgm, the dearest part of the rank) is computed only for
+    the rows that can still be among the best `limit`: it adds less than 1 to the whole points
+    of the rest of the rank."""
+    model = entry.model_class
+    opts = model._meta
+    table = opts.db_table
+    ordering = list(opts.ordering)
+
+    def column(name):
+        field = opts.pk if name == "pk" else opts.get_field(name)
+        return _column(table, field.column)
+
+    columns = {"search_pk": column("pk")}
+    columns.update({f"search_o{n}": column(name.lstrip("-")) for n, name in enumerate(ordering)})
+    columns["search_title"] = column(f"{entry.title}_{lang}")
+    columns["search_slug"] = column("slug")
+    select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
+    order = ", ".join(
+        f"search_o{n} {'DESC' if name.startswith('-') else 'ASC'}"
+        for n, name in enumerate(ordering)
     )
-    any_title = within(conditions().text(title, LANGS).ids(table), *similar)
-    own_summary = within(conditions().text(summary, [lang]).ids(table))
-    any_summary = within(conditions().text(summary, LANGS).ids(table))
+    matching, ranking = _scans(entry, query, lang)
+    tables, published, published_params = _published(model)
+    params = []
+
+    quoted_table = connection.ops.quote_name(table)
+    scans = []
+    for flag, conditions in matching:
+        # The index scan, then the published() condition on the rows it found (under the
+        # table's name, which that condition uses): OFFSET 0 keeps the planner from trading the
+        # search index for an index of the publication columns.
+        scan = (
+            f"(SELECT * FROM {quoted_table} WHERE {' OR '.join(conditions.sql)} OFFSET 0)"
+            f" AS {quoted_table}"
+        )
+        scans.append(
+            f"SELECT {select}, {flag} AS search_flag FROM {scan}{tables} WHERE {published}"
+        )
+        params += conditions.params + published_params
+    nulls = ", ".join("NULL" for _name in columns if _name != "search_pk")
+    for flag, conditions in ranking:
+        scans.append(
+            f"SELECT {columns['search_pk']}, {nulls}, {flag} FROM {quoted_table}"
+            f" WHERE {' OR '.join(conditions.sql)}"
+        )
+        params += conditions.params
+
+    base = (
+        f"CASE WHEN search_flags & {OWN_TITLE} <> 0 THEN 8 ELSE 0 END"
+        f" + CASE WHEN search_flags & {ANY_TITLE} <> 0 THEN 4 ELSE 0 END"
+        f" + CASE WHEN search_flags & {SUMMARY_OWN} <> 0 THEN 2 ELSE 0 END"
+        f" + CASE WHEN search_flags & {ANY_SUMMARY} <> 0 THEN 1 ELSE 0 END"
+    )
     similarity = (
-        f"word_similarity(%s, {table}.{entry.title}_{lang}), word_similarity(%s, {table}.slug)"
+        f"CASE WHEN search_flags & {ANY_TITLE} <> 0 THEN"
+        f" greatest(word_similarity(%s, search_title), word_similarity(%s, search_slug))"
+        f" ELSE 0 END"
     )
-    rank = RawSQL(
-        f"CASE WHEN {own_title[0]} THEN 8 ELSE 0 END"
-        f" + CASE WHEN {any_title[0]} THEN 4 + greatest({similarity}) ELSE 0 END"
-        f" + CASE WHEN {own_summary[0]} THEN 2 ELSE 0 END"
-        f" + CASE WHEN {any_summary[0]} THEN 1 ELSE 0 END",
-        own_title[1]
-        + any_title[1]
-        + [" ".join(query.words), query.latin]
-        + own_summary[1]
-        + any_summary[1],
-        output_field=FloatField(),
+    # A row found by several scans: its columns, the same in each scan that reads them (the
+    # others give NULL, which max() skips; max() is also much cheaper than array_agg()).
+    firsts = ", ".join(f"max({name}) AS {name}" for name in columns if name != "search_pk")
+    sql = (
+        f"WITH found AS (SELECT *, ({base}) AS search_base, count(*) OVER () AS search_total"
+        f" FROM (SELECT search_pk, {firsts}, bit_or(search_flag) AS search_flags"
+        f" FROM ({' UNION ALL '.join(scans)}) s"
+        f" GROUP BY search_pk HAVING bit_or(search_flag) & {MATCH} <> 0) g)"
+        f" SELECT search_pk, search_total FROM found"
     )
-    return (
-        model.objects.published()
-        .filter(matches)
-        .annotate(search_rank=rank, search_total=Window(Count("pk")))
-        .order_by("-search_rank", *model._meta.ordering)
-    )
+    if limit is not None:
+        # Only a row with at least (the limit-th best whole points) - 1 can be among the best.
+        sql += (
+            " WHERE search_base >= coalesce((SELECT search_base FROM found"
+            " ORDER BY search_base DESC OFFSET %s LIMIT 1), 0) - 1"
+        )
+        params.append(limit - 1)
+    sql += f" ORDER BY search_base + {similarity} DESC, {order}"
+    params += [" ".join(query.words), query.latin]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return Ranked(sql, params)

@@ -33,13 +33,16 @@ def run(query, lang=None, fallback=None):
         lang = settings.LANGUAGE_CODE
     if fallback is None:
         fallback = not uses_postgres()
-    build = fallback_search.queryset if fallback else postgres.queryset
     pattern = highlighter(query)
     groups = []
     for entry in SEARCHABLE:
         # Rank and count on narrow rows (the ids), then fetch the few objects shown: sorting
         # thousands of whole rows with their texts would cost more than the second query.
-        ranked = list(build(entry, query, lang).values_list("pk", "search_total")[:PER_GROUP])
+        if fallback:
+            found = fallback_search.queryset(entry, query, lang)
+            ranked = list(found.values_list("pk", "search_total")[:PER_GROUP])
+        else:
+            ranked = postgres.queryset(entry, query, lang, limit=PER_GROUP).fetch()
         if not ranked:
             continue
         related = entry.model_class.objects.select_related(*entry.related)

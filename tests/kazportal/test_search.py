@@ -258,6 +258,42 @@ def test_error_messages_are_translated(client):
     assert error == "Слишком длинный запрос: не более 100 символов."
 
 
+@postgres_only
+def test_the_best_hits_are_the_best_of_all_matches():
+    """The search computes the similarity only for the rows that can still be among the best
+    (at most 1 point below the last one's whole points): a newer title hit by its slug alone
+    (4 + a similarity of 1) ties with older hits worth 5 and comes first."""
+    now = timezone.now()
+    for n in range(search.PER_GROUP + 2):
+        ArticleFactory(
+            slug=f"old-{n}",
+            title_en="Mountains",
+            title_ru=f"Жетысу {n}",
+            lead_ru="Озёра Жетысу.",
+            published_at=now - datetime.timedelta(days=30 + n),
+        )
+    ArticleFactory(slug="zhetysu", title_en="Lakes", published_at=now - datetime.timedelta(1))
+    entry = next(e for e in search.SEARCHABLE if e.model == "articles.Article")
+    query = search.parse("Жетысу")[0]
+    everything = search.postgres.queryset(entry, query, "en").fetch()
+    page = search.postgres.queryset(entry, query, "en", limit=search.PER_GROUP).fetch()
+    assert page == everything[: search.PER_GROUP]
+    with translation.override("en"):
+        assert [hit.url for hit in search.run(query)[0].hits][0] == "/en/articles/zhetysu/"
+
+
+@postgres_only
+def test_the_search_statements_are_prepared(client, burabay):
+    """PostgreSQL plans each kind's search once per connection, not once per search."""
+    for _ in range(2):
+        assert "/en/regions/akmola/burabay/" in hit_links(page(client, "en", "Burabai")[1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH found AS%%'"
+        )
+        assert cursor.fetchone()[0] == len(search.SEARCHABLE)
+
+
 # --- cost ---------------------------------------------------------------------------------------
 
 
