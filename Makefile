@@ -18,8 +18,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests need the s3 extra too (tests/s3.py: the object storage tests).
 .stamp-install-dev: pyproject.toml .stamp-install
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,s3]"
 	touch $@
 
 setup: .stamp-install translations

@@ -8,10 +8,10 @@ is computed once per process and remembered (a bounded `functools.lru_cache`).
 
 from functools import lru_cache
 
-from django.conf import settings
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from imagekit.cachefiles.namers import source_name_as_path
+from imagekit.utils import get_storage
 
 MAX_NAMES = 50_000
 
@@ -55,11 +55,39 @@ def remembered_source_name_as_path(generator):
     return _name(_Spec(generator))
 
 
-# The <picture> of a photo: its URLs never change for a given image file (a new upload gets a
-# new name), so they are worked out once per process: imagekit builds a spec, names it and
-# checks that the file exists for each of the eight renditions of each picture on a page.
-@lru_cache(maxsize=MAX_NAMES)
-def _picture_urls(media_root, name, width, height):
+# What a rendition's URL depends on besides its name: the storage the renditions are kept in
+# (imagekit's, the "default" of STORAGES: local disk or an S3-compatible bucket), which makes
+# the URL (`storage.url(name)`).
+_STORAGE_PARTS = (
+    "location",
+    "base_url",
+    "bucket_name",
+    "endpoint_url",
+    "custom_domain",
+    "url_protocol",
+    "addressing_style",
+)
+
+
+def storage_key():
+    """The rendition storage's class and every value its URLs depend on, or None when its URLs
+    must not be remembered (signed, expiring URLs: querystring_auth)."""
+    storage = get_storage()
+    if getattr(storage, "querystring_auth", False):
+        return None
+    cls = type(storage)
+    return (
+        cls.__module__,
+        cls.__qualname__,
+        *(str(getattr(storage, part, None)) for part in _STORAGE_PARTS),
+    )
+
+
+# The <picture> of a photo: its URLs never change for a given image file and storage (a new
+# upload gets a new name), so they are worked out once per process: imagekit builds a spec,
+# names it and checks that the file exists for each of the eight renditions of each picture on
+# a page.
+def _make_picture_urls(name, width, height):
     from .models import Photo
 
     photo = Photo(image=name, width=width, height=height)
@@ -74,16 +102,24 @@ def _picture_urls(media_root, name, width, height):
     )
 
 
+@lru_cache(maxsize=MAX_NAMES)
+def _picture_urls(storage, name, width, height):
+    return _make_picture_urls(name, width, height)
+
+
+def _urls(storage, name, width, height):
+    if storage is None:
+        return _make_picture_urls(name, width, height)
+    return _picture_urls(storage, name, width, height)
+
+
 def picture_urls(photo):
     """(WebP srcset, fallback src, fallback srcset, fallback width) of a Photo."""
-    return _picture_urls(str(settings.MEDIA_ROOT), photo.image.name, photo.width, photo.height)
+    return _urls(storage_key(), photo.image.name, photo.width, photo.height)
 
 
-# The whole <picture> of a photo (the `picture` template tag): it depends only on these values
-# (a new upload gets a new file name).
-@lru_cache(maxsize=10_000)
-def picture_markup(
-    media_root,
+def _make_picture_markup(
+    storage,
     name,
     width,
     height,
@@ -95,9 +131,7 @@ def picture_markup(
     fetchpriority,
 ):
     css_class = " ".join(filter(None, (css_class, str(conditional_escape(focal_classes)))))
-    webp_srcset, fallback_src, fallback_srcset, default_width = _picture_urls(
-        media_root, name, width, height
-    )
+    webp_srcset, fallback_src, fallback_srcset, default_width = _urls(storage, name, width, height)
     ratio = height / width if width else 0.75
     # The texts come escaped (the tag escapes them): mark_safe keeps them as they are.
     sizes, loading, css_class, alt_text, fetchpriority = map(
@@ -121,11 +155,25 @@ def picture_markup(
     )
 
 
+_picture_markup = lru_cache(maxsize=10_000)(_make_picture_markup)
+
+
+def picture_markup(media_root, *values):
+    """The whole <picture> of a photo (the `picture` template tag), from the photo's file name,
+    width, height, focal classes and the tag's escaped texts: it depends only on these values
+    and the storage (a new upload gets a new file name). `media_root` (the tag's first
+    argument) is not used: the storage's key (storage_key()) stands for where the files are."""
+    storage = storage_key()
+    if storage is None:
+        return _make_picture_markup(storage, *values)
+    return _picture_markup(storage, *values)
+
+
 def forget():
     """Forget the remembered names and URLs (tests that switch imagekit's strategy)."""
     _name.cache_clear()
     _picture_urls.cache_clear()
-    picture_markup.cache_clear()
+    _picture_markup.cache_clear()
     # Fragments hold pictures too: rendered again, they make (or name) their renditions again.
     from .templatetags.kazportal import forget_fragments
 

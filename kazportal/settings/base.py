@@ -272,26 +272,97 @@ PHOTO_MAX_MEGAPIXELS = float(os.environ.get("PHOTO_MAX_MEGAPIXELS", "40"))
 # Visitors' batyr photos: never under MEDIA_ROOT, never served by the static/media handlers.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    # S3-compatible public media (install the "s3" extra). Endpoint, keys and region come from
-    # AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_S3_REGION_NAME.
-    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
-    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
-    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
-    AWS_QUERYSTRING_AUTH = False
-    AWS_S3_FILE_OVERWRITE = False
-    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
-else:
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+def object_storages(environ):
+    """The STORAGES entries kept in S3-compatible buckets (the "s3" extra, django-storages):
+    "default" (public media: photos, renditions, audio, archive documents) when
+    AWS_STORAGE_BUCKET_NAME is set, "private" (visitors' batyr photos and portraits) when
+    DJANGO_PRIVATE_BUCKET is set; local disk for the other(s). The access keys are not
+    settings: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or a role) itself."""
+    shared = {
+        "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+        # "path" for most self-hosted servers (MinIO, Garage, Ceph); "virtual" or auto for AWS
+        "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        # A file read back (an archive document, a portrait) is held in memory up to this
+        # size, then in an anonymous temporary file deleted when it is closed.
+        "max_memory_size": 5 * 1024 * 1024,
+        "file_overwrite": False,  # a new upload never replaces another one's file
+    }
+    found = {}
+    if public := environ.get("AWS_STORAGE_BUCKET_NAME", ""):
+        found["default"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **shared,
+                "bucket_name": public,
+                "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+                # Plain, lasting URLs: the pages remember them (kazportal/renditions.py), so
+                # the bucket (its policy) must let anyone read its objects.
+                "querystring_auth": False,
+                "default_acl": environ.get("AWS_DEFAULT_ACL") or None,
+                "object_parameters": {"CacheControl": "public, max-age=604800"},
+            },
+        }
+    if private := environ.get("DJANGO_PRIVATE_BUCKET", ""):
+        if private == public:
+            raise ImproperlyConfigured(
+                "DJANGO_PRIVATE_BUCKET must not be AWS_STORAGE_BUCKET_NAME: the public media "
+                "bucket is readable by anyone."
+            )
+        found["private"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **shared,
+                "bucket_name": private,
+                "custom_domain": None,  # never the public media's CDN
+                # The site streams these files through the token views (batyr/views.py) and
+                # never hands out their bucket URLs; should a URL ever be made, it is signed
+                # and short-lived.
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                # "private" by default; empty for buckets with ACLs disabled (AWS's "bucket
+                # owner enforced"), which refuse any ACL: keep such a bucket private by
+                # blocking public access.
+                "default_acl": environ.get("DJANGO_PRIVATE_BUCKET_ACL", "private") or None,
+                "object_parameters": {"CacheControl": "private, no-store"},
+            },
+        }
+    return found
+
+
+def media_csp_sources(environ):
+    """The origins public media is served from when it is in a bucket, for the
+    Content-Security-Policy's img-src and media-src ([] on local disk: 'self')."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return []
+    if domain := environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return [f"https://{domain}"]
+    if endpoint := environ.get("AWS_S3_ENDPOINT_URL"):
+        scheme, _, host = endpoint.rstrip("/").partition("://")
+        host = host.split("/", 1)[0]
+        if environ.get("AWS_S3_ADDRESSING_STYLE") == "virtual":
+            return [f"{scheme}://{bucket}.{host}"]
+        return [f"{scheme}://{host}"]
+    region = environ.get("AWS_S3_REGION_NAME")
+    hosts = [f"{bucket}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{bucket}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
+
+
+# Add these to CONTENT_SECURITY_POLICY's img-src and media-src (below).
+MEDIA_CSP_SOURCES = media_csp_sources(os.environ)
 
 STORAGES = {
-    "default": _media_storage,
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    **object_storages(os.environ),
 }
 # Renditions are made on first use (JustInTime) or ahead of time by the make_renditions task.
 IMAGEKIT_CACHEFILE_DIR = "renditions"
@@ -339,10 +410,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:"],
+        "img-src": [SELF, "data:", "blob:", *MEDIA_CSP_SOURCES],  # photos from the bucket
         "font-src": [SELF],
         "connect-src": [SELF],
-        "media-src": [SELF],
+        "media-src": [SELF, *MEDIA_CSP_SOURCES],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from kazportal import structured_data
 from kazportal.bodies import render_body
 from kazportal.i18n import NOT_YET_TRANSLATED, field_in_language
-from kazportal.renditions import picture_markup
+from kazportal.renditions import picture_markup, storage_key
 
 register = template.Library()
 
@@ -163,8 +163,7 @@ def fragment_key(name, values):
         get_language(),
         timezone.get_current_timezone_name(),
         get_script_prefix(),
-        str(settings.MEDIA_ROOT),
-        settings.MEDIA_URL,
+        storage_key(),  # where the media live: the pictures' URLs depend on it
         tuple(fingerprint(value) for value in values),
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
