@@ -7,7 +7,7 @@ from modeltranslation.utils import get_translation_fields
 from kazportal.admin import EditorAdmin, PublishableAdminMixin, ValidKeysMixin
 from kazportal.body_admin import BodyEditorAdminMixin
 
-from .models import Article, Author, Byline, Event, Reference, Tag
+from .models import Article, Author, Byline, Event, EventDate, Reference, Tag
 
 
 class BylineInline(ValidKeysMixin, admin.TabularInline):
@@ -52,6 +52,8 @@ class ArticleAdmin(BodyEditorAdminMixin, PublishableAdminMixin, EditorAdmin):
             _("Source and article history"),
             {
                 "fields": (
+                    "original_title",
+                    "original_language",
                     "source",
                     "source_url",
                     "doi",
@@ -80,6 +82,17 @@ class TagAdmin(EditorAdmin):
     ordering = ("slug",)
 
 
+class EventDateInline(admin.TabularInline):
+    """The date announced each year for an event of the Islamic calendar (Kurban Ait: by the
+    Spiritual Administration of Muslims of Kazakhstan), where it differs from the computed one."""
+
+    model = EventDate
+    extra = 0
+    fields = ("date",)
+    verbose_name = _("announced date")
+    verbose_name_plural = _("Announced dates (Islamic calendar)")
+
+
 @admin.register(Event)
 class EventAdmin(PublishableAdminMixin, EditorAdmin):
     slug_source = "title"
@@ -102,11 +115,25 @@ class EventAdmin(PublishableAdminMixin, EditorAdmin):
         (None, {"fields": ("title", "slug", "category", "summary", "description", "image")}),
         (
             _("Dates"),
-            {"fields": ("start_date", "end_date", "recurrence", "day_off", "order")},
+            {
+                "fields": (
+                    "start_date",
+                    "end_date",
+                    "recurrence",
+                    ("hijri_month", "hijri_day"),
+                    "day_off",
+                    "order",
+                ),
+                "description": _(
+                    "A date of the Islamic calendar (Kurban Ait: 10 Dhu al-Hijjah) is computed "
+                    "for every year; where the announced date differs, add it below."
+                ),
+            },
         ),
         (_("Where"), {"fields": ("region", "place", "venue", "link")}),
         (_("Publication"), {"fields": ("status", "published_at", "notes")}),
     )
+    inlines = (EventDateInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region")

@@ -17,7 +17,7 @@ from kazportal.pages import bad_request
 from regions.models import Region
 
 from . import ics, structured_data
-from .models import MAX_YEAR, MIN_YEAR, Event, day_url
+from .models import MAX_YEAR, MIN_YEAR, Event, day_url, next_occurrence_window
 
 
 def to_int(value, low, high):
@@ -58,6 +58,45 @@ def day_link(day):
     return day_url(day) if MIN_YEAR <= day.year <= MAX_YEAR else ""
 
 
+def week_lanes(week, long_occurrences, month):
+    """The events of several days in one week row of the month grid, as bars: a list of lanes,
+    each a list of cells from Monday to Sunday, {"span": days, "occurrence": o or None,
+    "before": it began earlier, "after": it goes on}. Each occurrence is in one lane, drawn once
+    over the days of this month it covers in the week; lanes are filled first come, first in."""
+    days = [day for day in week if day.month == month]
+    if not days:
+        return []
+    lanes = []  # each: list of (first column, last column, occurrence)
+    for o in sorted(long_occurrences, key=lambda o: (o.start, -(o.end - o.start).days)):
+        covered = [i for i, day in enumerate(week) if day.month == month and o.covers(day)]
+        if not covered:
+            continue
+        first, last = covered[0], covered[-1]
+        for lane in lanes:
+            if all(last < a or first > b for a, b, _o in lane):
+                lane.append((first, last, o))
+                break
+        else:
+            lanes.append([(first, last, o)])
+    rows = []
+    for lane in lanes:
+        cells, column = [], 0
+        for first, last, o in sorted(lane, key=lambda bar: bar[0]):
+            cells.extend({"span": 1, "occurrence": None} for _ in range(first - column))
+            cells.append(
+                {
+                    "span": last - first + 1,
+                    "occurrence": o,
+                    "before": o.start < week[first],
+                    "after": o.end > week[last],
+                }
+            )
+            column = last + 1
+        cells.extend({"span": 1, "occurrence": None} for _ in range(len(week) - column))
+        rows.append(cells)
+    return rows
+
+
 @reads_query("category", "region")
 @require_GET
 def calendar_month(request, year=None, month=None):
@@ -76,19 +115,28 @@ def calendar_month(request, year=None, month=None):
     grid_start, grid_end = weeks_dates[0][0], weeks_dates[-1][-1]
     occurrences = events.select_related("region").occurrences(grid_start, grid_end)
     weeks = [
-        [
-            {
-                "date": day,
-                "in_month": day.month == month,
-                "today": day == today,
-                "occurrences": [o for o in occurrences if o.covers(day)],
-            }
-            for day in week
-        ]
+        {
+            "days": [
+                {
+                    "date": day,
+                    "in_month": day.month == month,
+                    "today": day == today,
+                    # events of one day in the cell; longer ones as bars (week_lanes)
+                    "occurrences": [o for o in occurrences if not o.multi_day and o.covers(day)],
+                    "busy": any(o.covers(day) for o in occurrences),
+                    # the list below the grid names a long event once, on its first day here
+                    "listed": [
+                        o for o in occurrences if o.covers(day) and max(o.start, first) == day
+                    ],
+                }
+                for day in week
+            ],
+            "lanes": week_lanes(week, [o for o in occurrences if o.multi_day], month),
+        }
         for week in weeks_dates
     ]
     month_days = [
-        cell for week in weeks for cell in week if cell["in_month"] and cell["occurrences"]
+        cell for week in weeks for cell in week["days"] if cell["in_month"] and cell["listed"]
     ]
     query = request.GET.urlencode()
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
@@ -137,18 +185,21 @@ def calendar_day(request, year, month, day):
     )
 
 
-def _visible_event(request, slug):
-    """The event (with where it takes place) if the visitor may see it, or 404."""
-    queryset = Event.objects.visible_to(request.user).select_related(
-        "region", "place", "place__region", "image"
+def _visible_event(request, slug, window):
+    """The event (with where it takes place, and the announced dates of an event of the Islamic
+    calendar within window) if the visitor may see it, or 404."""
+    queryset = (
+        Event.objects.visible_to(request.user)
+        .select_related("region", "place", "place__region", "image")
+        .with_announced(*window)
     )
     return get_object_or_404(queryset, slug=slug)
 
 
 @require_GET
 def event_detail(request, slug):
-    event = _visible_event(request, slug)
     today = timezone.localdate()
+    event = _visible_event(request, slug, next_occurrence_window(today))
     occurrence = event.next_occurrence(today)
     return render(
         request,
@@ -170,7 +221,7 @@ def ics_response(cal, filename):
 
 @require_GET
 def event_ics(request, slug):
-    event = _visible_event(request, slug)
+    event = _visible_event(request, slug, ics.dated_window())
     cal = ics.build_calendar([event], request, name=text_in_language(event, "title"))
     return ics_response(cal, f"{event.slug}.ics")
 
@@ -189,6 +240,11 @@ def calendar_ics(request):
         )
     with translation.override(lang or translation.get_language() or "kk"):
         request.LANGUAGE_CODE = translation.get_language()
-        events = Event.objects.published().with_related().order_by("start_date", "order")
+        events = (
+            Event.objects.published()
+            .with_related()
+            .with_announced(*ics.dated_window())
+            .order_by("start_date", "order")
+        )
         cal = ics.build_calendar(events, request)
         return ics_response(cal, "kazportal-calendar.ics")

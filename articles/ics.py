@@ -10,6 +10,9 @@ from icalendar import Event as VEvent
 
 from kazportal.i18n import text_in_language
 
+# An event of the Islamic calendar is exported for this year and the next DATED_YEARS.
+DATED_YEARS = 3
+
 
 def build_calendar(events, request, name=None):
     cal = Calendar()
@@ -20,20 +23,40 @@ def build_calendar(events, request, name=None):
     cal.add("x-wr-calname", name or _("Kazakhstan: national dates and events"))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     host = request.get_host().split(":")[0]
+    window = dated_window()
     for event in events:
-        cal.add_component(build_event(event, request, host))
+        if event.hijri:
+            # RRULE cannot follow the Islamic calendar: one dated VEVENT per year.
+            for occurrence in event.occurrences_between(*window):
+                cal.add_component(build_event(event, request, host, occurrence))
+        else:
+            cal.add_component(build_event(event, request, host))
     return cal
 
 
-def build_event(event, request, host):
+def dated_window(today=None):
+    """The years for which an event of the Islamic calendar is written out date by date: this
+    year and the next DATED_YEARS."""
+    year = (today or timezone.localdate()).year
+    return datetime.date(year, 1, 1), datetime.date(year + DATED_YEARS, 12, 31)
+
+
+def build_event(event, request, host, occurrence=None):
     vevent = VEvent()
-    vevent.add("uid", f"event-{event.pk}@{host}")
+    if occurrence is None:
+        vevent.add("uid", f"event-{event.pk}@{host}")
+        start = event.start_date
+    else:
+        # Named by the Hijri year: an announced date moves that year's VEVENT.
+        year = f"h{occurrence.hijri_year}" if occurrence.hijri_year else occurrence.start.year
+        vevent.add("uid", f"event-{event.pk}-{year}@{host}")
+        start = occurrence.start
     stamp = event.updated_at or timezone.now()
     vevent.add("dtstamp", stamp.astimezone(datetime.UTC))
     vevent.add("last-modified", stamp.astimezone(datetime.UTC))
-    vevent.add("dtstart", event.start_date)
+    vevent.add("dtstart", start)
     # DTEND of an all-day event is the day after the last one (exclusive).
-    vevent.add("dtend", event.start_date + event.duration + datetime.timedelta(days=1))
+    vevent.add("dtend", start + event.duration + datetime.timedelta(days=1))
     if event.yearly:
         vevent.add("rrule", {"freq": "yearly"})
     vevent.add("summary", text_in_language(event, "title"))

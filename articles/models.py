@@ -4,16 +4,18 @@ import calendar
 import datetime
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, DateField, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from hijridate import Gregorian, Hijri
 
 from kazportal.i18n import LANGS
 from kazportal.models import Publishable, PublishableQuerySet, photo_field
@@ -177,6 +179,19 @@ class Article(SanitizedBodies, Publishable):
         validators=[validate_doi],
         help_text=_("For example 10.5281/zenodo.17544335."),
     )
+    original_title = models.CharField(
+        _("title of the original"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Only for the portal's summary of someone else's paper: the paper's title as "
+            "published. The authors above are then the paper's authors, the source and DOI the "
+            "paper's; the page presents the text as the editors' summary and cites the paper."
+        ),
+    )
+    original_language = models.CharField(
+        _("language of the original"), max_length=2, choices=settings.LANGUAGES, blank=True
+    )
     received_on = models.DateField(_("received"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted"), null=True, blank=True)
     first_published_on = models.DateField(
@@ -227,6 +242,11 @@ class Article(SanitizedBodies, Publishable):
         super().save(*args, **kwargs)
 
     @property
+    def is_summary(self):
+        """The portal's summary of a paper by the authors named (not their own text)."""
+        return bool(self.original_title)
+
+    @property
     def doi_url(self):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
@@ -266,6 +286,13 @@ class Reference(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     text = models.TextField(_("reference"))
     url = models.URLField(_("link"), blank=True)
+    # the language the cited work is written in: the page marks the entry with it (lang="...")
+    lang = models.CharField(
+        _("language of the source"),
+        max_length=8,
+        choices=[("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")],
+        default="en",
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -282,6 +309,21 @@ class Reference(models.Model):
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
+HIJRI_MONTHS = [
+    (1, _("Muharram")),
+    (2, _("Safar")),
+    (3, _("Rabi al-Awwal")),
+    (4, _("Rabi al-Thani")),
+    (5, _("Jumada al-Awwal")),
+    (6, _("Jumada al-Thani")),
+    (7, _("Rajab")),
+    (8, _("Shaban")),
+    (9, _("Ramadan")),
+    (10, _("Shawwal")),
+    (11, _("Dhu al-Qadah")),
+    (12, _("Dhu al-Hijjah")),
+]
+
 
 @dataclass(frozen=True)
 class Occurrence:
@@ -290,6 +332,9 @@ class Occurrence:
     event: "Event"
     start: datetime.date
     end: datetime.date
+    # For an event of the Islamic calendar: the Hijri year of this occurrence (the iCalendar
+    # export names each year's VEVENT by it, so that an announced date moves it, not adds one).
+    hijri_year: int | None = field(default=None, compare=False)
 
     @property
     def multi_day(self):
@@ -319,17 +364,86 @@ def shift_year(day, year):
     return day.replace(year=year)
 
 
+# The range hijridate's Umm al-Qura tables cover; outside it only announced dates are shown.
+HIJRI_FIRST_DAY = datetime.date(1924, 8, 1)
+HIJRI_LAST_DAY = datetime.date(2077, 11, 16)
+# An announced date replaces the computed date at most this many days away from it.
+ANNOUNCED_TOLERANCE = datetime.timedelta(days=5)
+# An event of the Islamic calendar lasts at most this long (a Hijri year is ~354 days).
+HIJRI_MAX_DAYS = 30
+
+
+def hijri_dates(month, day, start, end):
+    """(Hijri year, Gregorian date) of every `day` `month` of the Islamic calendar (Umm al-Qura,
+    computed by hijridate) between start and end inclusive. A 30th in a month of 29 days that
+    year is skipped, as 29 February is by FREQ=YEARLY."""
+    start, end = max(start, HIJRI_FIRST_DAY), min(end, HIJRI_LAST_DAY)
+    if not (month and day) or start > end:
+        return []
+    found = []
+    first, last = Gregorian.fromdate(start).to_hijri().year, Gregorian.fromdate(end).to_hijri().year
+    for year in range(first, last + 1):
+        try:
+            date = Hijri(year, month, day).to_gregorian()
+        except (ValueError, OverflowError):
+            continue
+        date = datetime.date(date.year, date.month, date.day)
+        if start <= date <= end:
+            found.append((year, date))
+    return found
+
+
+def next_occurrence_window(today):
+    """Where Event.next_occurrence looks: today and the next four years."""
+    return today, today + datetime.timedelta(days=366 * 4 + 1)
+
+
+def announced_window(start, end):
+    """The announced dates that may matter for occurrences touching [start, end]."""
+    margin = ANNOUNCED_TOLERANCE + datetime.timedelta(days=HIJRI_MAX_DAYS)
+    return start - margin, end + margin
+
+
 class EventQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("region", "place", "image")
 
+    def with_announced(self, start, end):
+        """Each event of the Islamic calendar with its announced dates that matter for
+        [start, end], read in the same query (one subquery per possible date: a Hijri date
+        comes back every ~354 days), so that a month page stays at a fixed number of queries."""
+        low, high = announced_window(start, end)
+        slots = (high - low).days // 340 + 2
+        dates = EventDate.objects.filter(event=OuterRef("pk"), date__range=(low, high))
+        annotations = {
+            f"announced_slot_{i}": Case(
+                When(
+                    recurrence=Event.Recurrence.HIJRI,
+                    then=Subquery(dates.order_by("date").values("date")[i : i + 1]),
+                ),
+                default=None,
+                output_field=DateField(),
+            )
+            for i in range(slots)
+        }
+        return self.annotate(
+            announced_from=Value(low, output_field=DateField()),
+            announced_to=Value(high, output_field=DateField()),
+            announced_slots=Value(slots),
+            **annotations,
+        )
+
     def overlapping(self, start, end):
-        """Events that may occur between start and end (yearly ones are checked in Python)."""
+        """Events that may occur between start and end (yearly and Hijri ones are checked in
+        Python)."""
         one_off = Q(recurrence=Event.Recurrence.NONE, start_date__lte=end) & (
             Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
         )
-        yearly = Q(recurrence=Event.Recurrence.YEARLY, start_date__lte=end)
-        return self.filter(one_off | yearly)
+        repeating = Q(
+            recurrence__in=[Event.Recurrence.YEARLY, Event.Recurrence.HIJRI],
+            start_date__lte=end,
+        )
+        return self.filter(one_off | repeating).with_announced(start, end)
 
     def occurrences(self, start, end):
         """Every occurrence touching [start, end] (inclusive), yearly recurrences expanded,
@@ -360,6 +474,7 @@ class Event(Publishable):
     class Recurrence(models.TextChoices):
         NONE = "none", _("Once")
         YEARLY = "yearly", _("Every year on the same date")
+        HIJRI = "hijri", _("Every year on a date of the Islamic (Hijri) calendar")
 
     class Category(models.TextChoices):
         HOLIDAY = "holiday", _("Public holiday")
@@ -391,6 +506,20 @@ class Event(Publishable):
     )
     recurrence = models.CharField(
         _("repeats"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    hijri_month = models.PositiveSmallIntegerField(
+        _("Hijri month"),
+        null=True,
+        blank=True,
+        choices=HIJRI_MONTHS,
+        help_text=_("Only for a date of the Islamic calendar, e.g. Dhu al-Hijjah for Kurban Ait."),
+    )
+    hijri_day = models.PositiveSmallIntegerField(
+        _("Hijri day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Day of that month, 1–30, e.g. 10 for Kurban Ait."),
     )
     day_off = models.BooleanField(_("day off"), default=False)
     region = models.ForeignKey(
@@ -453,10 +582,65 @@ class Event(Publishable):
             raise ValidationError({"end_date": _("An event can last a year at most.")})
         if self.place_id and self.region_id and self.place.region_id != self.region_id:
             raise ValidationError({"place": _("This place is in another region.")})
+        if self.hijri:
+            errors = {}
+            if not self.hijri_month:
+                errors["hijri_month"] = _("A date of the Islamic calendar needs its month.")
+            if not self.hijri_day:
+                errors["hijri_day"] = _("A date of the Islamic calendar needs its day.")
+            if self.duration.days >= HIJRI_MAX_DAYS:
+                errors["end_date"] = _("An event of the Islamic calendar can last 30 days at most.")
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def yearly(self):
         return self.recurrence == self.Recurrence.YEARLY
+
+    @property
+    def hijri(self):
+        return self.recurrence == self.Recurrence.HIJRI
+
+    @property
+    def repeats(self):
+        return self.recurrence != self.Recurrence.NONE
+
+    def announced_between(self, start, end):
+        """The announced dates (EventDate) between start and end: from the annotation of
+        EventQuerySet.with_announced when it covers them, else one query."""
+        low = getattr(self, "announced_from", None)
+        high = getattr(self, "announced_to", None)
+        if low is not None and low <= start and end <= high:
+            slots = [getattr(self, f"announced_slot_{i}") for i in range(self.announced_slots)]
+            return [d for d in slots if d is not None and start <= d <= end]
+        if self.pk is None:
+            return []
+        return list(
+            self.announced_dates.filter(date__range=(start, end)).values_list("date", flat=True)
+        )
+
+    def hijri_occurrences(self, start, end):
+        """The occurrences of an event of the Islamic calendar touching [start, end]: the date
+        computed for each Hijri year, or the date announced for it (at most five days away)."""
+        duration = self.duration
+        low = start - duration - ANNOUNCED_TOLERANCE
+        high = end + ANNOUNCED_TOLERANCE
+        announced = sorted(self.announced_between(*announced_window(start, end)))
+        found = []
+        for hijri_year, computed in hijri_dates(self.hijri_month, self.hijri_day, low, high):
+            near = [d for d in announced if abs(d - computed) <= ANNOUNCED_TOLERANCE]
+            begins = min(near, key=lambda d: abs(d - computed)) if near else computed
+            if near:
+                announced.remove(begins)
+            found.append((hijri_year, begins))
+        # An announced date with no computed one near it (outside hijridate's years) stands alone.
+        found.extend((None, d) for d in announced)
+        occurrences = [
+            Occurrence(self, begins, begins + duration, hijri_year=hijri_year)
+            for hijri_year, begins in found
+            if begins.year >= self.start_date.year and begins <= end and begins + duration >= start
+        ]
+        return sorted(occurrences, key=lambda o: o.start)
 
     @property
     def duration(self):
@@ -464,6 +648,8 @@ class Event(Publishable):
 
     def occurrences_between(self, start, end):
         """This event's occurrences that touch [start, end] (inclusive)."""
+        if self.hijri:
+            return self.hijri_occurrences(start, end)
         if not self.yearly:
             last = self.start_date + self.duration
             if self.start_date <= end and last >= start:
@@ -484,9 +670,51 @@ class Event(Publishable):
     def next_occurrence(self, today=None):
         """The occurrence running today or the next one; for a past one-off event, itself."""
         today = today or timezone.localdate()
-        if not self.yearly:
+        if not self.repeats:
             return Occurrence(self, self.start_date, self.start_date + self.duration)
-        found = self.occurrences_between(today, today + datetime.timedelta(days=366 * 4 + 1))
+        found = self.occurrences_between(*next_occurrence_window(today))
         if found:
             return found[0]
         return Occurrence(self, self.start_date, self.start_date + self.duration)
+
+
+class EventDate(models.Model):
+    """The date announced for one year of an event of the Islamic calendar (in Kazakhstan, by the
+    Spiritual Administration of Muslims): it replaces the computed date nearest to it."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="announced_dates"
+    )
+    date = models.DateField(
+        _("announced date"),
+        help_text=_(
+            "The date announced for that year; it replaces the computed date "
+            "at most five days away from it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("announced date")
+        verbose_name_plural = _("announced dates")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "date"], name="event_date_once"),
+        ]
+
+    def __str__(self):
+        return self.date.isoformat()
+
+    def clean(self):
+        super().clean()
+        event = getattr(self, "event", None)
+        if event is None or self.date is None or not event.hijri:
+            return
+        margin = ANNOUNCED_TOLERANCE
+        computed = hijri_dates(
+            event.hijri_month, event.hijri_day, self.date - margin, self.date + margin
+        )
+        inside = HIJRI_FIRST_DAY <= self.date <= HIJRI_LAST_DAY
+        if inside and event.hijri_month and event.hijri_day and not computed:
+            raise ValidationError(
+                {"date": _("This is more than five days away from the computed date.")}
+            )

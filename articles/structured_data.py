@@ -35,8 +35,22 @@ def article_detail(request, article, authors, url):
         "author": [_person(author) for author in authors],
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
-    if article.doi:
-        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
+    doi = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
+    if article.is_summary:
+        # The editors' summary of a paper: the paper's authors wrote the paper, not this text.
+        data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
+        original = {
+            "@type": "ScholarlyArticle",
+            "name": article.original_title,
+            "author": [_person(author) for author in authors],
+        }
+        if article.original_language:
+            original["inLanguage"] = article.original_language
+        if article.doi:
+            original["identifier"], original["sameAs"] = doi, article.doi_url
+        data["isBasedOn"] = original
+    elif article.doi:
+        data["identifier"] = doi
         data["sameAs"] = article.doi_url
     image = structured_data.image(request, article.cover)
     if image:

@@ -123,7 +123,8 @@ def article_detail(request, slug):
 def citation(article, authors, absolute):
     names = ", ".join(text_in_language(a, "name") for a in authors)
     year = (article.first_published_on or article.accepted_on or article.published_at).year
-    title = text_in_language(article, "title").rstrip(".") + "."
+    # A summary is cited as the paper it summarises: its authors, title, source and DOI.
+    title = (article.original_title or text_in_language(article, "title")).rstrip(".") + "."
     # With no author the title leads, as in APA style: "Title. (2026). Source. URL"
     parts = [f"{names} ({year}).", title] if names else [title, f"({year})."]
     source = text_in_language(article, "source")

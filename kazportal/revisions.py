@@ -70,7 +70,8 @@ REVISIONED = {
     "articles.Reference": (),
     "articles.Author": (),
     "articles.Tag": (),
-    "articles.Event": (),
+    "articles.Event": ("announced_dates",),
+    "articles.EventDate": (),
     "batyr.Look": (),
 }
 

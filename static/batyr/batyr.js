@@ -5,6 +5,17 @@
   "use strict";
 
   // --- upload page -----------------------------------------------------------------------
+  // "3.2 MB" in English, "3,2 МБ" in Kazakh and Russian: the page's language decides the unit
+  // and the decimal separator.
+  var pageLang = (document.documentElement.lang || "en").slice(0, 2);
+  var MB_UNIT = { kk: "МБ", ru: "МБ" };
+  var DECIMAL_COMMA = { kk: true, ru: true };
+  function megabytes(bytes) {
+    var number = (bytes / 1048576).toFixed(1);
+    if (DECIMAL_COMMA[pageLang]) number = number.replace(".", ",");
+    return number + "\u00a0" + (MB_UNIT[pageLang] || "MB");
+  }
+
   var form = document.querySelector("[data-batyr-upload]");
   if (form) {
     var zone = form.querySelector("[data-dropzone]");
@@ -32,8 +43,7 @@
       previewImg.hidden = false;
       previewImg.onerror = function () { previewImg.hidden = true; }; // e.g. HEIC in most browsers
       previewImg.src = objectUrl;
-      var mb = (file.size / 1048576).toFixed(1);
-      previewName.textContent = file.name + " (" + mb + " MB)";
+      previewName.textContent = file.name + " (" + megabytes(file.size) + ")";
       preview.hidden = false;
     };
 
