@@ -116,8 +116,8 @@ def test_every_app_has_kk_ru_en_catalogues():
 def test_kazakh_date_and_number_formats():
     day = datetime.date(2026, 3, 15)
     with translation.override("kk"):
-        assert formats.date_format(day) == "15 наурыз 2026 ж."
-        assert formats.date_format(day, "YEAR_MONTH_FORMAT") == "Наурыз 2026 ж."
+        assert formats.date_format(day) == "2026 жылғы 15 наурыз"
+        assert formats.date_format(day, "YEAR_MONTH_FORMAT") == "2026 жылғы наурыз"
         assert (
             formats.number_format(1234567.5, decimal_pos=1, force_grouping=True)
             == "1\xa0234\xa0567,5"

@@ -1,9 +1,10 @@
 # Kazakh date and number formats (Django ships none for "kk").
-# "E" is the month name in its date form ("alt. month" in locale/kk): 15 наурыз 2026 ж.
-DATE_FORMAT = "j E Y ж."
+# The normative Kazakh date, as the content writes it too (locale/GLOSSARY.md): "2026 жылғы
+# 15 наурыз". "E" is the month name in its date form ("alt. month" in locale/kk).
+DATE_FORMAT = "Y жылғы j E"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j E Y ж. H:i"
-YEAR_MONTH_FORMAT = "F Y ж."
+DATETIME_FORMAT = "Y жылғы j E, H:i"
+YEAR_MONTH_FORMAT = "Y жылғы E"
 MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
