@@ -12,7 +12,7 @@ from tests.articles.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
 
-PAPER = "Place of the Republic of Kazakhstan in the System of International Cultural Relations"
+PAPER = "Felt, Song and Diplomacy: A Test Paper on Cultural Exchange"
 
 
 @pytest.fixture
