@@ -332,3 +332,16 @@ def test_the_planner_uses_every_search_index(demo):
                 assert used == expected, (table, expected - used)
         finally:
             cursor.execute("SET enable_seqscan = on")
+
+
+@postgres_only
+def test_the_demo_content_is_analyzed_so_searches_use_the_indexes(demo):
+    """load_initial_data ends with ANALYZE: without statistics the planner reads the places
+    table whole and runs to_tsvector() on every row (the search page twice as slow)."""
+    from regions.models import Place
+
+    entry = next(e for e in search.SEARCHABLE if e.model_class is Place)
+    query = search.parse("Абай")[0]
+    plan = search.postgres.queryset(entry, query, "kk").explain()
+    for lang in LANGS:  # the full-text documents of the three languages, by their indexes
+        assert f"regions_place_fts_{lang}" in plan, plan

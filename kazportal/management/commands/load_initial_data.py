@@ -8,9 +8,20 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import BaseCommand, call_command
+from django.db import connection
 
 from kazportal.models import Photo
 from kazportal.tasks import make_renditions
+
+
+def refresh_statistics():
+    """ANALYZE after the bulk load: until the tables have statistics PostgreSQL plans the
+    searches as sequential scans that run to_tsvector() over every row and joins as nested
+    loops (a search page rendered in 50 ms instead of 23, the home page in 48 instead of 33),
+    and autovacuum, which would analyze them later, may be off or not yet awake."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -42,6 +53,7 @@ class Command(BaseCommand):
         files = sorted(fixtures.glob("*.json"))
         if files:
             call_command("loaddata", *[str(f) for f in files], verbosity=1)
+            refresh_statistics()
         if options["revisions"]:
             call_command("createinitialrevisions", verbosity=0)
             self.stdout.write("stored a first revision of the demo content")
