@@ -42,6 +42,7 @@ class PortraitAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
         "look",
+        "finish",
         "status",
         "error_code",
         "attempts",
@@ -51,10 +52,11 @@ class PortraitAdmin(admin.ModelAdmin):
         "expires_at",
         "photos_deleted",
     )
-    list_filter = ("status", "look", "error_code")
+    list_filter = ("status", "look", "finish", "error_code")
     date_hierarchy = "created_at"
     fields = (
         "look",
+        "finish",
         "language",
         "status",
         "stage",

@@ -2,7 +2,8 @@
 
 No photo of a real person is used: a simple figure is drawn in code, its face measurements
 are known from the drawing, and the pipeline's own dressing and painting are applied to it.
-Run ``python -m batyr.examples`` to (re)write ``static/batyr/looks/<look>.webp`` and ``.jpg``.
+Run ``python -m batyr.examples`` to (re)write ``static/batyr/looks/<look>.webp`` and ``.jpg``
+(``--look KEY`` for only some of them).
 """
 
 import argparse
@@ -165,9 +166,15 @@ def preview(key):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Write the look previews to static/batyr/looks/.")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument(
+        "--look",
+        action="append",
+        choices=sorted(LOOKS),
+        help="Write only this look's preview (may be given more than once).",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for key in LOOKS:
+    for key in args.look or LOOKS:
         image = preview(key)
         for fmt, ext, params in (
             ("WEBP", "webp", {"quality": 80, "method": 6}),

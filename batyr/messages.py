@@ -14,6 +14,7 @@ ERRORS = {
     **PIPELINE_MESSAGES,
     # the site's own
     "no_file": gettext_noop("Choose a photo to upload."),
+    "unknown_finish": gettext_noop("Choose how your face is shown: painted or as in the photo."),
     "consent": gettext_noop("Please tick the box to agree to how your photo is used."),
     "rate_limited": gettext_noop(
         "You have made many portraits in the last hour. Please try again a little later."

@@ -199,11 +199,21 @@ class Portrait(models.Model):
         DRESS = Step.DRESS.key, _("dressing")
         PAINT = Step.PAINT.key, _("painting the steppe")
 
+    class Finish(models.TextChoices):
+        """How the visitor's face is shown: as photographed (lit like the scene) or painted
+        like the costume (the pipeline's ``finish``)."""
+
+        PAINTED = "painted", _("painted")
+        PHOTO = "photo", _("as in the photo")
+
     MAX_ATTEMPTS = 2  # a job whose worker died is retried once
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     look = models.ForeignKey(Look, verbose_name=_("look"), on_delete=models.PROTECT)
     language = models.CharField(_("language"), max_length=8, default="kk")
+    finish = models.CharField(
+        _("face"), max_length=8, choices=Finish.choices, default=Finish.PAINTED
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -240,7 +250,16 @@ class Portrait(models.Model):
     # --- creation ------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, *, look, language, upload_bytes=None, photo_size=(0, 0), reuse=None):
+    def create(
+        cls,
+        *,
+        look,
+        language,
+        finish=Finish.PAINTED,
+        upload_bytes=None,
+        photo_size=(0, 0),
+        reuse=None,
+    ):
         """A queued job with a fresh secret token. Returns ``(portrait, token)``.
 
         Either stores ``upload_bytes`` (the metadata-free working copy) or, with ``reuse``,
@@ -249,7 +268,13 @@ class Portrait(models.Model):
         """
         token = new_token()
         now = timezone.now()
-        portrait = cls(token_hash=hash_token(token), look=look, language=language, created_at=now)
+        portrait = cls(
+            token_hash=hash_token(token),
+            look=look,
+            language=language,
+            finish=finish,
+            created_at=now,
+        )
         if reuse is not None:
             portrait.upload_name = reuse.upload_name
             portrait.expires_at = reuse.expires_at

@@ -45,7 +45,9 @@ def paint_portrait(portrait_id):
         data = portrait.read_upload()
         with translation.override(portrait.language):
             title = str(portrait.look.name)
-        painting = pipeline.make_portrait(data, portrait.look.key, title, progress=progress)
+        painting = pipeline.make_portrait(
+            data, portrait.look.key, title, progress=progress, finish=portrait.finish
+        )
     except pipeline.PipelineError as exc:
         _finish(portrait, Portrait.Status.FAILED, error_code=exc.code)
         return exc.code

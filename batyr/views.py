@@ -191,12 +191,13 @@ def _upload(request):
 
     handler = request.batyr_size_handler
     chosen = request.POST.get("look", "")
+    finish = request.POST.get("finish", Portrait.Finish.PAINTED)
     consent = request.POST.get("consent") == "yes"
     if has_nul(chosen):  # refused before the look is looked up (or the upload counted)
         return refuse(request, "unknown_look", _upload_page, consent=consent)
 
     def refuse_upload(code):  # the form again, as the visitor filled it in
-        return refuse(request, code, _upload_page, chosen=chosen, consent=consent)
+        return refuse(request, code, _upload_page, chosen=chosen, consent=consent, finish=finish)
 
     if code := capacity_refusal(request):
         return refuse_upload(code)
@@ -207,6 +208,8 @@ def _upload(request):
     look = Look.objects.active().filter(slug=chosen).first()
     if look is None:
         return refuse_upload("unknown_look")
+    if finish not in Portrait.Finish.values:
+        return refuse_upload("unknown_finish")
     files = [f for f in request.FILES.getlist("photo") if f.size]
     if not files:
         empty = any(f.size == 0 for f in request.FILES.getlist("photo"))
@@ -227,6 +230,7 @@ def _upload(request):
     portrait, token = Portrait.create(
         look=look,
         language=get_language(),
+        finish=finish,
         upload_bytes=pipeline.encode_working_copy(work),
         photo_size=work.size,
     )
@@ -237,16 +241,22 @@ def _upload(request):
     return redirect_303(portrait.url(token))
 
 
-def _upload_page(request, *, error="", status=200, chosen="", consent=False, deleted=False):
+def _upload_page(
+    request, *, error="", status=200, chosen="", consent=False, deleted=False, finish=""
+):
     looks = looks_with_links()
     if looks and chosen not in {look.slug for look in looks}:
         chosen = looks[0].slug
+    if finish not in Portrait.Finish.values:
+        finish = Portrait.Finish.PAINTED
     return render(
         request,
         "batyr/upload.html",
         {
             "looks": looks,
             "chosen": chosen,
+            "finishes": Portrait.Finish.choices,
+            "finish": finish,
             "consent": consent,
             "error": error,
             "deleted": deleted,
@@ -300,6 +310,9 @@ def portrait_page(request, token):
         context["other_looks"] = [
             look for look in Look.objects.active() if look.pk != portrait.look_id
         ]
+        context["other_finish"] = next(
+            (value, label) for value, label in Portrait.Finish.choices if value != portrait.finish
+        )
     return render(request, "batyr/portrait.html", context)
 
 
@@ -355,12 +368,17 @@ def again(request, token):
     if portrait.is_deleted:
         return gone(request, portrait)
     slug = request.POST.get("look", "")
+    finish = request.POST.get("finish", portrait.finish)
     look = None if has_nul(slug) else Look.objects.active().filter(slug=slug).first()
     if look is None:
         return refuse(request, "unknown_look", refused_page, back=portrait.url(token))
+    if finish not in Portrait.Finish.values:
+        return refuse(request, "unknown_finish", refused_page, back=portrait.url(token))
     if code := capacity_refusal(request):
         return refuse(request, code, refused_page, back=portrait.url(token))
-    new, new_token = Portrait.create(look=look, language=get_language(), reuse=portrait)
+    new, new_token = Portrait.create(
+        look=look, language=get_language(), finish=finish, reuse=portrait
+    )
     try:
         tasks.enqueue(new, delete_photo=False)
     except Exception:

@@ -5,6 +5,11 @@
     faces = pipeline.find_faces(work)              # raises no_face / face_too_small / ...
     painting = pipeline.make_portrait(data, "dulyga", "Batyr in a dulyga")
     painting.jpeg, painting.webp                   # 1024-px-high portraits
+    pipeline.make_portrait(data, "dulyga", "Batyr", finish="painted")  # or "photo" (default)
+
+Only the dressed faces are kept of the photo (with the neck and the hair a look shows under
+its headgear); they are matched to the scene's light, and with ``finish="painted"`` painted
+with its palette too. Everything else becomes the costume or the painted steppe.
 
 Stages report progress through an optional ``progress(stage)`` callback with the stages
 ``"face"``, ``"dress"`` and ``"paint"`` (the site shows them as steps: ``batyr.models.Step``).
@@ -14,7 +19,9 @@ Refusals raise ``PipelineError`` with one of the codes in ``errors.py``, each wi
 import time
 from dataclasses import dataclass, field
 
-from .compose import OUTPUT_HEIGHT, encode, render
+import numpy as np
+
+from .compose import FINISHES, OUTPUT_HEIGHT, encode, render
 from .errors import CODES, PipelineError
 from .looks import LOOKS
 from .reader import Limits, encode_working_copy, read_image, sniff
@@ -22,6 +29,7 @@ from .vision import Analysis, find_faces, warm_up
 
 __all__ = [
     "CODES",
+    "FINISHES",
     "LOOKS",
     "OUTPUT_HEIGHT",
     "Analysis",
@@ -53,16 +61,29 @@ class Painting:
     faces_dressed: int
     placements: list = field(default_factory=list)  # compose.Placement per dressed face
     timings: dict = field(default_factory=dict)
+    transform: tuple = (1.0, 0.0, 0.0)  # working-copy px to output px: scale, dx, dy
+    finish: str = "photo"
 
     @property
     def too_many_faces(self):
         return self.faces_found > self.faces_dressed
 
+    def to_output(self, points):
+        """Working-copy pixel coordinates (a Placement's) to the portrait's, (..., 2)."""
+        scale, dx, dy = self.transform
+        return np.asarray(points, np.float64) * scale + (dx, dy)
 
-def make_portrait(source, look_key, title, progress=None, limits=None):
-    """Read ``source`` (bytes or a binary file), dress it in ``look_key``, return a Painting."""
+
+def make_portrait(source, look_key, title, progress=None, limits=None, finish="photo"):
+    """Read ``source`` (bytes or a binary file), dress it in ``look_key``, return a Painting.
+
+    ``finish`` is ``"photo"`` or ``"painted"`` (see ``FINISHES``); anything else is a
+    ``ValueError``.
+    """
     if look_key not in LOOKS:
         raise PipelineError("unknown_look", look_key)
+    if finish not in FINISHES:
+        raise ValueError(f"finish must be one of {FINISHES}, not {finish!r}")
     started = time.perf_counter()
     work = read_image(source, limits)
     read_done = time.perf_counter()
@@ -70,7 +91,7 @@ def make_portrait(source, look_key, title, progress=None, limits=None):
         progress("face")
     analysis = find_faces(work)
     faces_done = time.perf_counter()
-    rendered = render(work, analysis, look_key, title, progress=progress)
+    rendered = render(work, analysis, look_key, title, progress=progress, finish=finish)
     render_done = time.perf_counter()
     jpeg = encode(rendered.image, "JPEG", JPEG_QUALITY)
     webp = encode(rendered.image, "WEBP", WEBP_QUALITY)
@@ -91,4 +112,6 @@ def make_portrait(source, look_key, title, progress=None, limits=None):
         faces_dressed=rendered.faces_dressed,
         placements=rendered.placements,
         timings=timings,
+        transform=rendered.transform,
+        finish=finish,
     )

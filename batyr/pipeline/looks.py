@@ -723,6 +723,521 @@ class Saukele(Look):
         face.put(s, "head")
 
 
+# --- the kalpak and the archer -----------------------------------------------------------
+
+SILVER = [
+    (0.0, (96, 100, 108)),
+    (0.25, (178, 184, 192)),
+    (0.42, (246, 248, 250)),
+    (0.6, (188, 192, 200)),
+    (1.0, (88, 92, 100)),
+]
+FELT_WHITE = (238, 232, 216)
+VELVET_BLACK = (30, 28, 34)
+
+
+def white_felt(color=FELT_WHITE, width=0.6):
+    """Thick white felt: a soft fuzz, lit from the upper left, rounded at the sides."""
+    base = np.asarray(color, np.float32)
+    fuzz = noise_tile(12, 1.2, 1.2)
+    mottle = noise_tile(13, 5, 5)
+
+    def paint(u, v):
+        a = sample(fuzz, u, v, 0.25, 0.25)
+        b = sample(mottle, u, v, 1.2, 1.2)
+        half = np.maximum(width - 0.12 * np.maximum(v - 0.5, 0), 0.15)
+        x = np.clip(u / half, -1.2, 1.2)
+        light = 0.8 + 0.22 * np.cos(np.clip((x + 0.35) * 1.25, -1.5, 1.5)) - 0.1 * x**4
+        light = light * (0.95 + 0.06 * a + 0.05 * b)
+        color = base * light[..., None]
+        # a cooler, bluish shadow side, as white things are in daylight
+        cool = np.clip(x * 0.6, 0, 0.5)[..., None] * np.array([-16, -6, 10], np.float32)
+        return _opaque(np.clip(color + cool, 0, 255))
+
+    return paint
+
+
+def brocade(color, line=(214, 170, 80), seed=4, scale=0.34):
+    """Silk brocade: cloth with a faint woven pattern of lozenges and little rosettes."""
+    base = cloth(color, sheen=0.4, seed=seed)
+    gold = np.asarray(line, np.float32)
+
+    def paint(u, v):
+        out = base(u, v)
+        a = np.abs(((u + v * 0.5) / scale) % 1 - 0.5)
+        b = np.abs(((u - v * 0.5) / scale) % 1 - 0.5)
+        lattice = np.exp(-((np.minimum(a, b) / 0.035) ** 2)) * 0.22
+        cu = (u / scale * 2) % 1 - 0.5
+        cv = (v / scale) % 1 - 0.5
+        rosette = np.exp(-((np.hypot(cu, cv) / 0.09) ** 2)) * 0.45
+        t = np.clip(lattice + rosette, 0, 0.6)[..., None]
+        light = out[..., :3].mean(axis=-1, keepdims=True) / max(1.0, sum(color) / 3)
+        out[..., :3] = out[..., :3] * (1 - t) + gold * np.clip(light, 0.4, 1.3) * t
+        return out
+
+    return paint
+
+
+def leather(color, seed=14, grain=0.12):
+    """Soft leather: a mottled grain, gentle creases along +v and rounded sides."""
+    base = np.asarray(color, np.float32)
+    mottle = noise_tile(seed, 2.5, 2.5)
+    creases = noise_tile(seed + 1, 5, 24)
+
+    def paint(u, v):
+        m = sample(mottle, u, v, 0.7, 0.7)
+        c = sample(creases, u, v, 1.8, 3.0)
+        light = 0.7 + grain * (m - 0.5) * 2 + 0.28 * c
+        light = light + 0.14 * np.cos(np.clip(u * 0.7, -1.5, 1.5))
+        return _opaque(base * light[..., None])
+
+    return paint
+
+
+def fur_fringe(d, outline, center, color, seed=0, length=(0.03, 0.07), per_point=3):
+    """Loose hairs standing out of a fur edge, so the fur does not end in a hard line."""
+    rng = np.random.default_rng(seed)
+    center = np.asarray(center, np.float64)
+    for x, y in outline:
+        out = np.array([x, y]) - center
+        out /= np.linalg.norm(out) + 1e-6
+        for _ in range(per_point):
+            start = np.array([x, y]) - out * 0.03 + rng.normal(0, 0.012, 2)
+            tip = start + out * rng.uniform(*length) + rng.normal(0, 0.015, 2)
+            tone = rng.uniform(0.6, 1.1)
+            d.line(
+                [tuple(start), tuple(tip)],
+                tuple(int(min(255, c * tone)) for c in color),
+                0.012,
+            )
+
+
+def curl_ornament(d, center, size, color, width):
+    """A ram's-horn curl (qoshqar muiz) stitched in thread: two spirals out of one stem."""
+    cx, cy = center
+    top = cy + 0.3 * size
+    d.line([(cx, cy - 0.6 * size), (cx, top)], color, width)
+    theta = np.radians(np.linspace(180, -200, 40))
+    radius = size * np.linspace(0.5, 0.14, 40)
+    for side in (-1, 1):
+        xs = cx + side * 0.5 * size + side * radius * np.cos(theta)
+        ys = top + radius * np.sin(theta)
+        d.line(np.stack([xs, ys], axis=1), color, width)
+
+
+def karakul(base=(30, 27, 28), shine=(126, 120, 118)):
+    """Karakul (astrakhan) lamb: tight glossy curls, the iso-lines of a fine noise."""
+    base_c, shine_c = (np.asarray(c, np.float32) for c in (base, shine))
+    fine = noise_tile(21, 3.0, 3.0)
+    coarse = noise_tile(22, 6, 6)
+
+    def paint(u, v):
+        n = sample(fine, u, v, 1.0, 1.0)
+        curls = np.abs(np.sin(n * 10.0))
+        hi = np.clip((curls - 0.75) / 0.25, 0, 1) ** 1.5
+        low = np.clip((0.3 - curls) / 0.3, 0, 1)
+        t = (hi * (0.55 + 0.45 * sample(coarse, u, v, 1.0, 1.0)))[..., None]
+        color = base_c * (1 - 0.5 * low[..., None]) * (1 - t) + shine_c * t
+        shade = 0.55 + 0.45 * np.cos(np.clip(u * 1.6, -1.5, 1.5)) ** 0.7
+        return _opaque(color * shade[..., None])
+
+    return paint
+
+
+def lumpy(outline, amount, seed=0):
+    """An outline pushed out in little bumps (a curly fleece's edge)."""
+    pts = np.asarray(outline, np.float64)
+    center = pts.mean(axis=0)
+    out = pts - center
+    out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
+    rng = np.random.default_rng(seed)
+    phase = np.arange(len(pts)) * 1.9 + rng.uniform(0, 6.28)
+    return pts + out * amount * (0.6 + 0.4 * np.sin(phase))[:, None]
+
+
+def stitches(d, pts, color, width, every=2):
+    """A running stitch along ``pts``: every other short segment drawn."""
+    pts = np.asarray(pts, np.float64)
+    for i in range(0, len(pts) - 1, every):
+        d.line([tuple(pts[i]), tuple(pts[i + 1])], color, width)
+
+
+def resample(pts, step):
+    """Points at even ``step`` intervals along a polyline."""
+    pts = np.asarray(pts, np.float64)
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    dist = np.concatenate([[0], np.cumsum(seg)])
+    at = np.arange(0, dist[-1], step)
+    return np.stack([np.interp(at, dist, pts[:, 0]), np.interp(at, dist, pts[:, 1])], axis=1)
+
+
+class Kalpak(Look):
+    """A biy's tall white felt kalpak with a black-lined brim, a brocade robe trimmed with
+    sable and a belt of silver plaques."""
+
+    def body(self, face):
+        sx, sy = face.shoulders
+        b = face.body_sketch((-sx - 1.8, -5.0, sx + 1.8, 0.4))
+        # the kamzol (waistcoat) showing between the robe's fronts, and its standing collar
+        b.shade(torso(0.3, -0.3, face.shoulders, v_depth=0.05), cloth((70, 30, 52), sheen=0.3))
+        collar = join(
+            bezier((-0.3, -0.06), (-0.22, -0.36), (0.22, -0.36), (0.3, -0.06), 12),
+            bezier((0.26, -0.2), (0.12, -0.42), (-0.12, -0.42), (-0.26, -0.2), 12),
+        )
+        b.shade(collar, cloth((92, 40, 68), sheen=0.3))
+        b.line(
+            bezier((-0.28, -0.14), (-0.2, -0.38), (0.2, -0.38), (0.28, -0.14), 12), GOLD_LINE, 0.014
+        )
+        for k in range(5):
+            b.circle((0, -0.62 - 0.3 * k), 0.035, GOLD_LINE, outline=GOLD_DARK, width=0.008)
+        # the robe: green silk brocade, open at the front
+        inners = {}
+        for sign in (-1, 1):
+            inner = bezier(
+                (sign * 0.34, -0.1),
+                (sign * 0.5, -0.7),
+                (sign * 0.36, sy - 0.9),
+                (sign * 0.42, -5.0),
+                16,
+            )
+            inners[sign] = inner
+            shoulder = [(sign * 0.44, 0.0), (sign * 0.74, 0.1), (sign * (sx + 1.7), 0.1)]
+            half = join(shoulder, [(sign * (sx + 1.7), -5.0)], inner[::-1])
+            b.shade(half, brocade((22, 96, 72), seed=6 + sign))
+        # broad sable trim down both fronts and round the back of the neck: a soft roll,
+        # lighter along its middle, with loose hairs at the edges
+        f = face.body_sketch((-sx - 1.8, -5.0, sx + 1.8, 0.5))
+        for sign in (-1, 1):
+            inner = inners[sign]
+            outer = bezier(
+                (sign * 1.2, 0.06),
+                (sign * 1.3, -0.7),
+                (sign * 0.86, sy - 1.0),
+                (sign * 0.84, -5.0),
+                16,
+            )
+            neck = bezier(
+                (sign * 0.34, -0.1), (sign * 0.4, 0.08), (sign * 0.8, 0.14), (sign * 1.2, 0.06), 8
+            )
+            b.line(outer, GOLD_DARK, 0.07)
+            b.line(outer, GOLD_LINE, 0.035)
+            trim = join(neck, outer, inner[::-1])
+            f.shade(trim, fur(base=(84, 54, 36), tip=(204, 170, 128), dark=(30, 19, 14)))
+            middle = (outer + inner) / 2
+            f.line(middle[2:], (230, 196, 150, 30), 0.2)
+            f.line(outer + np.array([-sign * 0.04, 0]), (20, 12, 8, 90), 0.05)
+            fur_fringe(f, outer[::2], (sign * 3.0, sy - 0.6), (120, 84, 56), seed=3 + sign)
+            fur_fringe(f, inner[::2], (-sign * 2.0, sy - 0.6), (120, 84, 56), seed=5 + sign)
+            fur_fringe(f, neck[1:-1], (sign * 0.7, -0.6), (120, 84, 56), seed=7 + sign)
+        f.blur(0.006)
+        face.put(b, "body")
+        face.put(f, "body")
+        b = face.body_sketch((-sx - 1.8, -5.0, sx + 1.8, 0.4))
+        # the belt: leather with silver plaques, each set with coral or turquoise
+        belt = sy - 1.75
+        b.line([(-sx - 1.6, belt), (sx + 1.6, belt)], (40, 26, 18), 0.22)
+        b.line([(-sx - 1.6, belt + 0.1), (sx + 1.6, belt + 0.1)], (120, 96, 70), 0.012)
+        b.line([(-sx - 1.6, belt - 0.1), (sx + 1.6, belt - 0.1)], (120, 96, 70), 0.012)
+        for i, x in enumerate(np.linspace(-1.5, 1.5, 9)):
+            w = 0.13 if i == 4 else 0.09
+            plate = [
+                (x - w, belt + 0.1),
+                (x + w, belt + 0.1),
+                (x + w, belt - 0.1),
+                (x - w, belt - 0.1),
+            ]
+            b.gradient(plate, SILVER, (x - w, belt + 0.1), (x + w, belt - 0.1))
+            b.poly(
+                [(x, belt + 0.075), (x + w * 0.7, belt), (x, belt - 0.075), (x - w * 0.7, belt)],
+                (150, 154, 162),
+                outline=(80, 84, 92),
+                width=0.006,
+            )
+            b.circle(
+                (x, belt),
+                0.03,
+                CORAL if i % 2 == 0 else TURQUOISE,
+                outline=(70, 70, 76),
+                width=0.005,
+            )
+        face.put(b, "body")
+
+    def head(self, face):
+        forehead_shadow(face, 0.26, depth=0.13, half_width=0.45, strength=120)
+        s = face.sketch((-1.0, 0.0, 1.0, 2.1))
+        # the tall crown of white felt, four panels joined by black cord
+        right = bezier((0.58, 0.4), (0.57, 1.0), (0.36, 1.6), (0.0, 1.86), 26)
+        crown = join([(0.58, 0.3)], right, mirror(right), [(-0.58, 0.3)])
+        felt = white_felt(width=0.58)
+
+        def felt_in_the_brims_shadow(u, v):
+            out = felt(u, v)
+            brim_top = 0.56 + 0.16 * np.clip(1 - (u / 0.6) ** 2, 0, 1)
+            dark = 1 - 0.2 * np.clip(1 - (v - brim_top) / 0.22, 0, 1)
+            out[..., :3] *= dark[..., None]
+            return out
+
+        s.shade(crown, felt_in_the_brims_shadow)
+        for x in (-0.3, 0.3):
+            seam = bezier((x * 1.02, 0.5), (x * 1.06, 1.05), (x * 0.62, 1.56), (0, 1.84), 16)
+            s.line(seam, (64, 58, 58), 0.018)
+            for p in seam[1:-2]:
+                s.circle(tuple(p + np.array([0.018, 0])), 0.006, (120, 112, 104))
+        s.line(bezier((0.0, 0.55), (0.0, 1.1), (0.0, 1.6), (0, 1.84), 12), (64, 58, 58), 0.016)
+        s.circle((0, 1.87), 0.045, (40, 34, 32), outline=(20, 18, 18), width=0.006)
+        face.put(s, "head", crown=True)
+        # the brim, turned up: black velvet lining, split at the front into two horns
+        f = face.sketch((-1.0, 0.0, 1.0, 1.1))
+        for sign in (-1, 1):
+            low = rim_curve(0.24, 0.32, 0.74)
+            low = low[low[:, 0] * sign >= 0.03]
+            if sign < 0:
+                low = low[::-1]
+            top = bezier(
+                (sign * 0.76, 0.4),
+                (sign * 0.75, 0.58),
+                (sign * 0.42, 0.56),
+                (sign * 0.14, 0.75),
+                18,
+            )
+            tip = bezier(
+                (sign * 0.14, 0.75),
+                (sign * 0.06, 0.79),
+                (sign * 0.03, 0.5),
+                (sign * 0.035, 0.25),
+                10,
+            )
+            flap = join(low, top, tip)
+            f.shade(flap, cloth(VELVET_BLACK, sheen=0.7, seed=8))
+            edge = join(top, tip[:4])
+            f.line(edge, (246, 242, 230), 0.03)
+            inner_edge = bezier(
+                (sign * 0.71, 0.42),
+                (sign * 0.7, 0.53),
+                (sign * 0.42, 0.5),
+                (sign * 0.14, 0.68),
+                14,
+            )
+            f.line(inner_edge, GOLD_LINE, 0.012)
+            curl_ornament(f, (sign * 0.42, 0.4), 0.1, GOLD_LINE, 0.012)
+        f.blur(0.002)
+        face.put(f, "head", crown=True)
+
+
+def _along(origin, axis, normal, pts):
+    """Points given as (distance along ``axis``, distance along ``normal``) from ``origin``."""
+    pts = np.asarray(pts, np.float64).reshape(-1, 2)
+    return np.asarray(origin) + np.outer(pts[:, 0], axis) + np.outer(pts[:, 1], normal)
+
+
+def steppe_bow(d, bridge, angle, half=3.6, depth=0.9):
+    """A strung composite bow slung across the back: ``bridge`` is the upper string bridge,
+    ``angle`` the tilt of the string from the vertical (degrees, leaning to the right).
+
+    Wood in the core, horn on the belly (the cream edge), sinew and birch bark on the back
+    (the dark red), bound with thread where the stiff ears (siyah) meet the limbs."""
+    a = math.radians(angle)
+    axis = np.array([math.sin(a), -math.cos(a)])  # from the upper bridge down the string
+    normal = np.array([-math.cos(a), -math.sin(a)])  # the side the limbs bow out to
+    limb = [(0, 0), (0.45, depth * 0.42), (1.5, depth * 0.85), (half, depth)]
+    ear = [(0, 0), (-0.25, 0.03), (-0.5, 0.12), (-0.75, 0.32)]
+    for sign in (1, -1):  # the upper and lower halves
+        base = (0, 0) if sign > 0 else (2 * half, 0)
+
+        def place(pts, sign=sign, base=base):
+            pts = np.asarray(pts, np.float64)
+            return _along(
+                bridge, axis, normal, np.stack([base[0] + sign * pts[:, 0], pts[:, 1]], 1)
+            )
+
+        stave = place(bezier(*limb, 24))
+        siyah = place(bezier(*ear, 8))
+        d.line(stave, (62, 26, 20), 0.13)
+        d.line(stave, (128, 46, 34), 0.1)
+        d.line(place(np.array(bezier(*limb, 24)) + (0, -0.035)), (232, 214, 176), 0.026)
+        d.line(siyah, (62, 40, 24), 0.085)
+        d.line(siyah, (214, 190, 146), 0.06)
+        for k in (0.02, 0.09):  # the thread binding at the string bridge
+            d.line(place(np.array([[k, -0.02], [k, 0.05]])), (236, 206, 140), 0.03)
+        d.circle(tuple(siyah[-1]), 0.035, (244, 232, 204), outline=(90, 70, 50), width=0.008)
+    grip = _along(bridge, axis, normal, [(half - 0.22, depth), (half + 0.22, depth)])
+    d.line(grip, (60, 36, 24), 0.15)
+
+
+def bow_string(d, bridge, angle, half=3.6, below=None):
+    """The string from the upper ear's tip, over the string bridge, to the lower bridge."""
+    a = math.radians(angle)
+    axis = np.array([math.sin(a), -math.cos(a)])
+    normal = np.array([-math.cos(a), -math.sin(a)])
+    pts = _along(bridge, axis, normal, [(-0.73, 0.29), (0, -0.02), (2 * half, -0.02)])
+    if below is not None:  # only the part under the given height (where it lies on the body)
+        t = (below - pts[1, 1]) / (pts[2, 1] - pts[1, 1])
+        pts = np.array([pts[1] + (pts[2] - pts[1]) * max(0.0, t), pts[2]])
+    d.line(pts, (70, 56, 40), 0.024)
+    d.line(pts, (238, 228, 204), 0.014)
+
+
+def arrow_fletch(d, nock, direction, length, colors):
+    """An arrow's end: the shaft's nock and two vanes of feather, barred."""
+    direction = np.asarray(direction, np.float64)
+    direction /= np.linalg.norm(direction)
+    side = np.array([-direction[1], direction[0]])
+    nock = np.asarray(nock, np.float64)
+    start = nock - direction * 0.06
+    end = start - direction * length
+    for sgn in (-1, 1):
+        vane = [
+            start,
+            start - direction * length * 0.2 + sgn * side * 0.075,
+            end + direction * length * 0.05 + sgn * side * 0.07,
+            end - direction * 0.05,
+        ]
+        d.poly(vane, colors[0], outline=(60, 46, 36), width=0.006)
+        for k in (0.35, 0.6, 0.85):
+            p = start - direction * length * k
+            d.line(
+                [p + sgn * side * 0.01, p + sgn * side * 0.066 - direction * 0.03], colors[1], 0.03
+            )
+    d.line([nock, end - direction * 0.2], (196, 160, 104), 0.028)
+    d.line([nock, nock - direction * 0.05], (48, 34, 26), 0.034)
+
+
+class Archer(Look):
+    """A mergen: a leather kaftan, a quiver of arrows on the back, a strung composite bow
+    slung across the body and a pointed cap edged with karakul, with an owl's feather."""
+
+    BOW_BRIDGE = (-0.92, 1.12)  # body units: the upper string bridge, beside the left shoulder
+    BOW_ANGLE = 22
+
+    def back(self, face):
+        s = face.body_sketch((-2.6, -3.0, 2.6, 2.6))
+        # the quiver (qoramsaq) behind the right shoulder, arrows fanned out of its mouth
+        q_axis = np.array([math.sin(math.radians(18)), math.cos(math.radians(18))])
+        q_side = np.array([q_axis[1], -q_axis[0]])
+        mouth = np.array([1.08, 0.02])
+        fletch_colors = [
+            ((240, 236, 226), (92, 74, 60)),
+            ((178, 44, 40), (240, 220, 200)),
+            ((214, 204, 188), (70, 56, 46)),
+        ]
+        for i, lean in enumerate((-14, -7, 0, 6, 12, 18)):
+            a = math.radians(18 + lean)
+            direction = np.array([math.sin(a), math.cos(a)])
+            start = mouth + q_side * (i - 2.5) * 0.045
+            nock = start + direction * (0.95 + 0.12 * math.cos(i * 1.7))
+            s.line([start, nock], (196, 160, 104), 0.026)
+            arrow_fletch(s, nock, direction, 0.36, fletch_colors[i % 3])
+        tube = [
+            mouth - q_side * 0.2,
+            mouth + q_side * 0.2,
+            mouth + q_side * 0.15 - q_axis * 3.0,
+            mouth - q_side * 0.15 - q_axis * 3.0,
+        ]
+        s.shade(tube, leather((128, 48, 30), seed=20))
+        lip = [mouth - q_side * 0.23, mouth + q_side * 0.23]
+        s.line(lip, GOLD_DARK, 0.1)
+        s.line(lip, GOLD_LINE, 0.07)
+        for k in (0.35, 0.75):
+            band_pts = [mouth - q_side * 0.2 - q_axis * k, mouth + q_side * 0.2 - q_axis * k]
+            s.line(band_pts, GOLD_LINE, 0.035)
+        # the bow across the back, its upper ear above the left shoulder
+        steppe_bow(s, self.BOW_BRIDGE, self.BOW_ANGLE)
+        bow_string(s, self.BOW_BRIDGE, self.BOW_ANGLE)
+        face.put(s, "back")
+
+    def body(self, face):
+        sx, sy = face.shoulders
+        b = face.body_sketch((-sx - 1.8, -5.0, sx + 1.8, 0.4))
+        kaftan = leather((136, 88, 50))
+        b.shade(torso(0.34, -0.4, face.shoulders, v_depth=0.05), kaftan)
+        # the overlapping front, closing diagonally to the right, with a green silk edge
+        edge = bezier((-0.3, -0.28), (0.1, -0.55), (0.62, sy - 0.3), (0.64, -5.0), 18)
+        flap = join(
+            edge, [(-sx - 1.8, -5.0), (-sx - 1.8, 0.1), (-0.74, 0.1), (-0.44, 0.0), (-0.34, -0.12)]
+        )
+        b.shade(flap, leather((146, 96, 56), seed=16))
+        shadow = edge + np.array([0.05, -0.03])
+        b.line(shadow, (60, 36, 20, 150), 0.06)
+        # a yoke of darker leather over the shoulders, stitched along its edge
+        for sign in (-1, 1):
+            yoke_edge = bezier(
+                (sign * (sx + 1.8), sy - 0.25),
+                (sign * (sx - 0.2), sy - 0.45),
+                (sign * 0.7, sy - 0.35),
+                (sign * 0.36, -0.12),
+                16,
+            )
+            yoke = join(
+                yoke_edge, [(sign * 0.44, 0.0), (sign * 0.74, 0.1), (sign * (sx + 1.8), 0.1)]
+            )
+            b.shade(yoke, leather((96, 56, 32), seed=18))
+            b.line(yoke_edge + np.array([0, -0.02]), (50, 28, 16, 140), 0.04)
+            stitches(b, resample(yoke_edge + np.array([0, 0.05]), 0.035), (226, 196, 140), 0.012)
+        b.line(edge, (24, 70, 52), 0.13)
+        b.line(edge, (214, 170, 80), 0.02)
+        stitches(b, resample(edge + np.array([-0.1, 0.0]), 0.035), (222, 192, 136), 0.012)
+        collar = join(
+            bezier((-0.34, -0.1), (-0.3, -0.42), (0.3, -0.42), (0.34, -0.1), 14),
+            bezier((0.24, -0.2), (0.18, -0.3), (-0.18, -0.3), (-0.24, -0.2), 10),
+        )
+        b.poly(collar, (30, 80, 58))
+        b.line(
+            bezier((-0.3, -0.2), (-0.22, -0.38), (0.22, -0.38), (0.3, -0.2), 12), GOLD_LINE, 0.014
+        )
+        for t in (0.25, 0.45, 0.62):
+            p = edge[int(t * (len(edge) - 1))]
+            b.line([p + (-0.09, 0.02), p + (0.09, -0.02)], (222, 190, 120), 0.035)
+            b.circle(tuple(p + (0.1, -0.02)), 0.03, GOLD_LINE, outline=GOLD_DARK, width=0.006)
+        # the quiver's strap, from the right shoulder down to the left hip, with brass studs
+        strap = [(1.2, 0.25), (-sx - 0.2, sy - 2.6)]
+        b.line(strap, (46, 26, 16), 0.2)
+        b.line(strap, (92, 52, 28), 0.16)
+        start, end = (np.asarray(p) for p in strap)
+        for t in np.linspace(0.08, 0.9, 7):
+            b.circle(
+                tuple(start + (end - start) * t),
+                0.028,
+                (226, 182, 92),
+                outline=GOLD_DARK,
+                width=0.006,
+            )
+        # the bow's string across the chest
+        bow_string(b, self.BOW_BRIDGE, self.BOW_ANGLE, below=-0.05)
+        # a belt with a brass buckle
+        belt = sy - 1.8
+        b.line([(-sx - 1.6, belt), (sx + 1.6, belt)], (46, 28, 18), 0.16)
+        buckle = [(-0.12, belt + 0.1), (0.12, belt + 0.1), (0.12, belt - 0.1), (-0.12, belt - 0.1)]
+        b.gradient(buckle, BRONZE, (-0.12, belt + 0.1), (0.12, belt - 0.1))
+        face.put(b, "body")
+
+    def head(self, face):
+        forehead_shadow(face, 0.24, depth=0.13, strength=120)
+        s = face.sketch((-1.0, 0.0, 1.0, 1.9))
+        right = bezier((0.58, 0.42), (0.64, 0.95), (0.34, 1.42), (0.0, 1.62), 24)
+        crown = join([(0.58, 0.35)], right, mirror(right), [(-0.58, 0.35)])
+        s.shade(crown, cloth((30, 86, 60), sheen=0.5, seed=11))
+        for x in (-0.3, 0.0, 0.3):
+            seam = bezier((x * 1.7, 0.5), (x * 1.6, 1.0), (x * 0.8, 1.4), (0, 1.6), 14)
+            s.line(seam, GOLD_DARK, 0.03)
+            s.line(seam, GOLD_LINE, 0.016)
+        s.circle((0, 1.63), 0.06, (222, 176, 76), outline=GOLD_DARK, width=0.01)
+        face.put(s, "head", crown=True)
+        f = face.sketch((-1.0, 0.3, 1.2, 1.6))
+        feather(f, (0.36, 0.5), 0.8, 0.12, 16, seed=3)
+        f.blur(0.002)
+        face.put(f, "head")
+        # a narrow band of curly karakul
+        k = face.sketch((-1.0, 0.0, 1.0, 0.8))
+        low = rim_curve(0.2, 0.3, 0.64)
+        high = rim_curve(0.52, 0.46, 0.66)
+        end = arc(0.64, 0.38, 0.1, 0.15, -80, 85, 10)
+        roll = lumpy(resample(join(low, end, high[::-1], mirror(end), low[:1]), 0.05), 0.022)
+        k.shade(roll, karakul())
+        k.line(resample(high, 0.02), (150, 140, 132, 60), 0.02)
+        k.blur(0.002)
+        face.put(k, "head", crown=True)
+
+
 def _grade(warm, contrast, saturation, vignette):
     return {"warm": warm, "contrast": contrast, "saturation": saturation, "vignette": vignette}
 
@@ -745,6 +1260,14 @@ LOOKS = {
         Saukele(
             key="saukele", kind="amazon", palette="golden", top=3.45, rim=0.34,
             accent=(150, 26, 46), grade=_grade(1.04, 1.08, 1.06, 0.3),
+        ),
+        Kalpak(
+            key="kalpak", kind="batyr", palette="dawn", top=2.0, rim=0.3,
+            accent=(20, 96, 72), grade=_grade(1.03, 1.07, 1.04, 0.3),
+        ),
+        Archer(
+            key="archer", kind="batyr", palette="golden", top=1.7, rim=0.3,
+            accent=(120, 70, 36), grade=_grade(1.04, 1.08, 1.05, 0.3),
         ),
     )
 }  # fmt: skip

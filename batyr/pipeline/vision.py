@@ -3,6 +3,11 @@
 Nothing is downloaded: face detection (full range), face mesh and selfie segmentation all
 ship their ``.tflite`` files inside ``mediapipe/modules``. The solution objects are created
 once per process, on first use, and guarded by a lock (they are not thread-safe).
+
+``find_faces`` dresses the largest face and its companions (at least ``DRESS_RATIO`` of its
+width, four at most); smaller faces found (passers-by far behind) are counted in
+``Analysis.found`` and listed in ``Analysis.background``, with any companions past the
+fourth, and the painting leaves them out.
 """
 
 import math
@@ -21,8 +26,12 @@ from . import errors
 MIN_FACE_PX = 72
 MAX_DRESSED = 4
 MAX_CANDIDATES = 12  # faces measured at most (beyond that a crowd is just "more than four")
-# Faces much smaller than the main one are passers-by in the background: not dressed.
-COMPANION_RATIO = 0.4
+# Faces much smaller than the main one are passers-by in the background: they are counted
+# (``Analysis.found``, ``Analysis.background``) but not dressed, and the painting replaces
+# them with the steppe. Faces at least DRESS_RATIO of the main one's width are companions.
+COMPANION_RATIO = 0.25  # smallest face (share of the main one's box) that is measured at all
+DRESS_RATIO = 0.6  # smallest face (share of the main one's width) that is dressed
+MIN_BACKGROUND_PX = 36  # background faces smaller than this are not even counted
 DETECT_SIDE = 640
 # When the largest face found is narrower than this share of the photo, more faces may be
 # too small for a single pass of the detector: look again tile by tile.
@@ -126,8 +135,9 @@ class Face:
 @dataclass
 class Analysis:
     faces: list  # the dressed faces, largest first
-    found: int  # how many faces were found in all
+    found: int  # how many faces were found in all (dressed, left over and background)
     size: tuple  # (width, height) of the working copy
+    background: list = field(default_factory=list)  # found, not dressed (far, or past four)
 
     @property
     def too_many(self):
@@ -147,13 +157,15 @@ def _detect(rgb):
     return boxes
 
 
-def _detect_tiled(rgb):
-    """Second look for faces too small for one pass: 3x3 overlapping tiles."""
+def _detect_tiled(rgb, grid=3):
+    """Second look for faces too small for one pass: ``grid`` x ``grid`` overlapping tiles
+    (3x3: each seen at 2.5 times the first pass's scale; 2x2: at 1.7 times)."""
     h, w = rgb.shape[:2]
-    tw, th = int(w / 2.5), int(h / 2.5)
+    share = 0.4 if grid == 3 else 0.6
+    tw, th = int(w * share), int(h * share)
     boxes = []
-    for ty in np.linspace(0, h - th, 3).astype(int):
-        for tx in np.linspace(0, w - tw, 3).astype(int):
+    for ty in np.linspace(0, h - th, grid).astype(int):
+        for tx in np.linspace(0, w - tw, grid).astype(int):
             for box in _detect(np.ascontiguousarray(rgb[ty : ty + th, tx : tx + tw])):
                 box.x += tx
                 box.y += ty
@@ -215,14 +227,16 @@ def find_faces(im):
         if not boxes or max(b.w for b in boxes) < CROWD_RATIO * max(width, height):
             # Nothing, or only small faces: look again closer, tile by tile (group photos,
             # faces far from the camera).
-            boxes = _nms(boxes + _detect_tiled(rgb))
+            # (when the first pass found some faces, the ones it missed are smaller: a
+            # coarser grid finds those it matters for, at less than half the cost)
+            boxes = _nms(boxes + _detect_tiled(rgb, grid=2 if boxes else 3))
         if not boxes:
             raise errors.PipelineError(errors.NO_FACE, "no face detected")
         boxes.sort(key=lambda b: b.w * b.h, reverse=True)
         largest = boxes[0].w
         if largest < MIN_FACE_PX:
             raise errors.PipelineError(errors.FACE_TOO_SMALL, f"face {largest:.0f}px wide")
-        boxes = [b for b in boxes if b.w >= max(MIN_FACE_PX, COMPANION_RATIO * largest)]
+        boxes = [b for b in boxes if b.w >= max(MIN_BACKGROUND_PX, COMPANION_RATIO * largest)]
 
         # Every candidate is confirmed by the face mesh (which drops the detector's rare false
         # positives: a patch on a sleeve, a pattern); the count of confirmed faces is what the
@@ -242,7 +256,12 @@ def find_faces(im):
             faces.append(face)
     if not faces:
         raise errors.PipelineError(errors.NO_FACE, "no face could be measured")
-    return Analysis(faces=faces[:MAX_DRESSED], found=len(faces), size=(width, height))
+    main = max(f.width for f in faces)
+    near = [f for f in faces if f.width >= DRESS_RATIO * main and f.box.w >= MIN_FACE_PX]
+    near.sort(key=lambda f: f.width, reverse=True)
+    dressed = near[:MAX_DRESSED]
+    others = [f for f in faces if not any(f is g for g in dressed)]
+    return Analysis(faces=dressed, found=len(faces), size=(width, height), background=others)
 
 
 def _box_outside(box, width, height):

@@ -175,3 +175,37 @@ def group_jpeg(count=2, gap=24):
 def cut_off_face_jpeg():
     """The portrait cropped through the middle of the face at the left edge."""
     return encode(astronaut().crop((205, 0, 512, 512)), "JPEG", quality=92)
+
+
+# --- photos for the painting's checks (composed in batyr.gallery, also its contact sheets) ---
+
+KEY_GREEN = (0, 255, 0)
+
+
+def green_screen_jpeg():
+    """The person cut out onto pure green, the body reaching the photo's bottom edge."""
+    from batyr import gallery
+
+    return encode(gallery.on_colour(KEY_GREEN), "JPEG", quality=92)
+
+
+def tight_green_screen_jpeg():
+    """The green-screen photo cropped tight: the shoulders run off both sides of the photo
+    and the body fills its bottom edge (the costume must carry on past the photo's edges)."""
+    from batyr import gallery
+
+    return encode(gallery.on_colour(KEY_GREEN).crop((230, 40, 700, 900)), "JPEG", quality=92)
+
+
+def close_pair_jpeg():
+    """Two people, the right one farther back and partly behind the left one's shoulder."""
+    from batyr import gallery
+
+    return encode(gallery.pair(), "JPEG", quality=92)
+
+
+def crowd_jpeg():
+    """Three people and a much smaller fourth face far behind them (a passer-by)."""
+    from batyr import gallery
+
+    return encode(gallery.group(), "JPEG", quality=92)

@@ -104,8 +104,8 @@ def test_pages_showing_looks_survive_a_missing_preview(
     with pytest.raises(ValueError, match="manifest"):  # what {% static %} would have raised
         staticfiles_storage.url(f"{BROKEN}.webp")
 
-    # home and upload page: every look; the result page: the three not painted
-    for url, pictures in ((f"/{lang}/", 3), (f"/{lang}/batyr/", 3), (done, 2)):
+    # home and upload page: every look; the result page: the five not painted
+    for url, pictures in ((f"/{lang}/", 5), (f"/{lang}/batyr/", 5), (done, 4)):
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()

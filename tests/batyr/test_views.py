@@ -42,7 +42,14 @@ def test_upload_page(client, lang, django_assert_max_num_queries):
     assert len(page.find_all("h1")) == 1
     # every look, with its drawn preview (alt text) and its cultural note
     radios = page.select('input[type="radio"][name="look"]')
-    assert [r["value"] for r in radios] == ["dulyga", "borik", "uki-helmet", "saukele"]
+    assert [r["value"] for r in radios] == [
+        "dulyga",
+        "borik",
+        "uki-helmet",
+        "saukele",
+        "kalpak",
+        "archer",
+    ]
     for img in page.select(".look-choice img"):
         assert img["alt"] and "/static/batyr/looks/" in img["src"]
     with translation.override(lang):
@@ -85,7 +92,7 @@ def test_home_shows_the_batyr_teaser(client):
     page = soup(response)
     section = page.select_one("section.batyr-home")
     assert section is not None
-    assert len(section.select("li.card")) == 4
+    assert len(section.select("li.card")) == 6
     for img in section.select("img"):
         assert img["alt"].startswith("A drawn figure")
 
@@ -125,7 +132,13 @@ def test_result_page(done_portrait, client, django_assert_max_num_queries):
     downloads = [a["href"] for a in page.select(".actions a[download]")]
     assert f"/en/batyr/{token}/portrait.jpg?download=1" in downloads
     # another look, the delete button and the deletion time
-    assert [b["value"] for b in page.select(".again-look")] == ["borik", "uki-helmet", "saukele"]
+    assert [b["value"] for b in page.select(".again-look")] == [
+        "borik",
+        "uki-helmet",
+        "saukele",
+        "kalpak",
+        "archer",
+    ]
     assert page.select_one(f'form[action="/en/batyr/{token}/delete/"] button')
     assert "will be deleted automatically" in page.select_one(".privacy").get_text()
 
