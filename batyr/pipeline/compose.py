@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from . import errors, looks, vision
-from .draw import Frame, Sketch, arc
+from .draw import Frame, Sketch, arc, bezier, join, mirror
 from .looks import LOOKS
 from .scene import PALETTES, steppe
 
@@ -82,13 +82,18 @@ class Dressing:
         self.size = size
         self.layers = layers
         self.clip = clip
+        self.clip_box = _bbox(clip)  # body layers show only in here
+        self.drawing_body = False  # set while the look's ``body`` draws
         self.crown_box = None  # canvas pixels covered by the headgear's main piece
 
     def sketch(self, extent):
         return Sketch(self.head_frame, self.size, extent)
 
     def body_sketch(self, extent):
-        return Sketch(self.body_frame, self.size, extent)
+        # what a look's ``body`` draws is put on the body layer, seen only inside the clip:
+        # its sketches need not reach past the clip's box (``back`` and ``head`` may)
+        bounds = (self.clip_box or (0, 0, 0, 0)) if self.drawing_body else None
+        return Sketch(self.body_frame, self.size, extent, bounds=bounds)
 
     def oval_inset(self, amount):
         """The face outline pulled in towards the face's centre by ``amount`` units."""
@@ -119,8 +124,10 @@ class Dressing:
                         max(a[3], b[3]),
                     )
             return
-        layer_img = sketch.img.reduce(sketch.ss) if sketch.ss > 1 else sketch.img
-        x0, y0 = sketch.x0, sketch.y0
+        finished = sketch.layer()
+        if finished is None:
+            return
+        layer_img, x0, y0 = finished
         clip = self.clip[y0 : y0 + layer_img.height, x0 : x0 + layer_img.width]
         alpha = np.asarray(layer_img.getchannel("A"), np.float32) * clip
         layer_img.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
@@ -189,11 +196,19 @@ def person_mask(work, box, size):
     # the model sees at most 256 px a window: segment at about that, not the photo's size
     scale = min(scale, SEGMENT_SIDE / max(1, min(part.shape[:2])))
     if scale < 1:
-        part = cv2.resize(
-            part,
-            (max(1, round(part.shape[1] * scale)), max(1, round(part.shape[0] * scale))),
-            interpolation=cv2.INTER_AREA,
-        )
+        factor = int(1 / scale)
+        if factor >= 2:  # whole blocks first: OpenCV's fast path for an integer factor
+            part = cv2.resize(
+                part,
+                (max(1, part.shape[1] // factor), max(1, part.shape[0] // factor)),
+                interpolation=cv2.INTER_AREA,
+            )
+            scale *= factor
+        target = (max(1, round(part.shape[1] * scale)), max(1, round(part.shape[0] * scale)))
+        if target != (part.shape[1], part.shape[0]):
+            part = cv2.resize(
+                part, target, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+            )
     small = vision.segment(part)
     scale = size[0] / (x1 - x0)
     sx = (ix1 - ix0) / small.shape[1]
@@ -454,8 +469,9 @@ def silhouette(mask, size, face_px):
     body[outside[1:-1, 1:-1] == 1] = 1
     small_disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (radius + 1, radius + 1))
     body = cv2.morphologyEx(body, cv2.MORPH_OPEN, small_disc)
-    up = cv2.resize(body.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-    soft = cv2.GaussianBlur(up, (0, 0), max(1.0, k * 0.7))
+    # blurred on the small grid, then scaled up (the same soft edge, a sixteenth of the work)
+    soft = cv2.GaussianBlur(body.astype(np.float32), (0, 0), max(1.0, k * 0.7) / k)
+    soft = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
     return _smooth(0.35, 0.65, soft).astype(np.float32)
 
 
@@ -505,8 +521,8 @@ def _grow(oval, amount):
     return center + vec * (1 + amount / np.maximum(length, 1e-6))
 
 
-NECK = [(-0.22, 0.45), (0.22, 0.45), (0.23, -0.2), (0.26, -0.42), (0.2, -0.58), (0.0, -0.64),
-        (-0.2, -0.58), (-0.26, -0.42), (-0.23, -0.2)]  # fmt: skip
+NECK = [(-0.22, 0.45), (0.22, 0.45), (0.21, -0.12), (0.23, -0.3), (0.29, -0.46), (0.2, -0.6),
+        (0.0, -0.66), (-0.2, -0.6), (-0.29, -0.46), (-0.23, -0.3), (-0.21, -0.12)]  # fmt: skip
 
 
 def person_region(person, size):
@@ -606,8 +622,10 @@ def painted_neck(person, region, skin_pixels):
     base = np.median(skin_pixels, axis=0) if len(skin_pixels) >= 30 else (200, 160, 130)
     x0, y0, x1, y1 = region
     u, v = person.body.grid(x0, y0, x1 - x0, y1 - y0, 1)
-    light = 0.94 - 0.36 * np.clip(np.abs(u) / 0.27, 0, 1) ** 2 + 0.05 * np.clip(u / 0.27, -1, 1)
-    light -= 0.3 * _smooth(-0.35, 0.15, v)  # the head's shadow under the jaw
+    side = np.clip(np.abs(u) / 0.25, 0, 1)
+    # rounded (lit from the right), in the head's shadow under the jaw, lighter towards the chest
+    light = 0.9 - 0.4 * side**2.2 + 0.06 * np.clip(u / 0.25, -1, 1) + 0.06 * _smooth(-0.2, -0.6, v)
+    light -= 0.3 * _smooth(-0.32, 0.05, v) * (1 - 0.3 * side)
     out = np.asarray(base, np.float32)[None, None, :] * light[..., None]
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
@@ -630,6 +648,80 @@ def front_column(person, size):
         return None
     column = _fill((x1 - x0, y1 - y0), [outline], (x0, y0))
     return (x0, y0, x1, y1), cv2.GaussianBlur(column, (0, 0), feather)
+
+
+def _garment_shoulder(shoulder):
+    """The shoulder point a garment is cut to: the mask's first wide row (``shoulders``) is
+    the upper slope of the shoulders, not their tips, so it is moved outwards a little."""
+    sx, sy = shoulder
+    return float(np.clip(sx + 0.25, 1.4, 1.9)), sy
+
+
+def garment_outline(shoulder):
+    """A dressed person's figure below the chin (body units): the neck, the shoulders' line
+    sloping down from the neck to rounded shoulder caps and the arms widening downwards.
+
+    The costume is clipped to this as well as to the person mask, so whatever the mask holds
+    above the shoulders (a helmet or an arm held up, a passer-by's body behind) makes no bump
+    or block of costume, and every garment has a clean, symmetric shoulder line."""
+    sx, sy = _garment_shoulder(shoulder)
+    right = join(
+        [(0.0, 0.3), (0.44, 0.3), (0.5, 0.08)],
+        bezier((0.5, 0.08), (0.85, 0.02), (sx - 0.55, sy + 0.22), (sx - 0.15, sy + 0.04), 14),
+        bezier(
+            (sx - 0.15, sy + 0.04),
+            (sx + 0.1, sy - 0.02),
+            (sx + 0.26, sy - 0.22),
+            (sx + 0.34, sy - 0.6),
+            10,
+        ),
+        bezier(
+            (sx + 0.34, sy - 0.6),
+            (sx + 0.42, sy - 1.0),
+            (sx + 0.6, sy - 1.6),
+            (sx + 0.8, sy - 2.4),
+            8,
+        ),  # fmt: skip
+        [(sx + 1.6, -7.0)],
+    )
+    return join(right, mirror(right)[1:])
+
+
+def garment_core(shoulder):
+    """The part of ``garment_outline`` a garment always covers, whatever the person mask
+    says: the shoulders and the upper arms, so the shoulder line is the same on both sides
+    (a helmet held beside the body, or the photo's edge, does not cut into it)."""
+    sx, sy = _garment_shoulder(shoulder)
+    right = join(
+        [(0.0, 0.3), (0.44, 0.3), (0.5, 0.08)],
+        bezier((0.5, 0.08), (0.85, 0.02), (sx - 0.55, sy + 0.22), (sx - 0.15, sy + 0.04), 14),
+        bezier(
+            (sx - 0.15, sy + 0.04),
+            (sx + 0.08, sy - 0.02),
+            (sx + 0.2, sy - 0.2),
+            (sx + 0.24, sy - 0.55),
+            8,
+        ),  # fmt: skip
+        [(sx + 0.3, sy - 1.6), (sx + 0.36, -7.0)],
+    )
+    return join(right, mirror(right)[1:])
+
+
+def garment_clip(person, shoulder, clip):
+    """A person's costume clip (a new array): their ``garment_core``, and the person mask
+    ``clip`` cut to their ``garment_outline``."""
+    size = clip.shape[::-1]
+    outline = person.body.px(garment_outline(shoulder))
+    x0, y0 = (max(0, int(v) - 2) for v in outline.min(axis=0))
+    x1 = min(size[0], int(outline[:, 0].max()) + 2)
+    y1 = min(size[1], int(outline[:, 1].max()) + 2)
+    out = np.zeros_like(clip)
+    if x1 > x0 and y1 > y0:  # anti-aliased: the outlines are smooth, they need no feathering
+        box = (x1 - x0, y1 - y0)
+        core = _fill(box, [person.body.px(garment_core(shoulder))], (x0, y0))
+        cut = clip[y0:y1, x0:x1] * _fill(box, [outline], (x0, y0))
+        out[y0:y1, x0:x1] = np.maximum(core, cut)
+    return out
 
 
 def head_zone(face_frame, size, body=False):
@@ -777,21 +869,28 @@ def paint_finish(patch, palette_name, face_px):
     # ink: a difference of Gaussians at the scale of the features (eyes, brows, lips)
     s1 = max(0.8, face_px / 260)
     dog = cv2.GaussianBlur(grey, (0, 0), s1) - cv2.GaussianBlur(grey, (0, 0), s1 * 2.2)
-    ink = _smooth(-3, -14, dog)[..., None]
-    lum = cv2.cvtColor(flat.astype(np.uint8), cv2.COLOR_RGB2GRAY).astype(np.float32)[..., None]
+    ink = _smooth(-3, -14, dog).astype(np.float32)
+    lum = cv2.cvtColor(flat.astype(np.uint8), cv2.COLOR_RGB2GRAY).astype(np.float32)
     lum /= 255
     # tones in soft steps
     steps = 9
     stepped = (np.floor(lum * steps) + 0.5) / steps
-    flat *= 1 + 0.25 * (stepped - lum) / np.maximum(lum, 0.05)
     shadow = np.asarray(pal.mountains, np.float32) * 0.5
     light = np.asarray(pal.sun, np.float32)
     ws = 0.2 * (1 - lum) ** 2
     wl = 0.1 * lum**2
-    out = flat * (1 - ws - wl) + shadow * ws + light * wl
-    out *= 1 - 0.32 * ink
-    mean = out.mean(axis=2, keepdims=True)
-    out = mean + (out - mean) * 1.1  # a little more colour, as paint has
+    inked = 1 - 0.32 * ink
+    # (flat * steps * (1 - ws - wl) + shadow * ws + light * wl) * inked: the per-pixel
+    # factors are worked out on one channel, then applied to the three by OpenCV (numpy is
+    # slow broadcasting over a last axis of three)
+    gain = (1 + 0.25 * (stepped - lum) / np.maximum(lum, 0.05)) * (1 - ws - wl) * inked
+    ws *= inked
+    wl *= inked
+    out = cv2.multiply(flat, cv2.merge([gain, gain, gain]))
+    out = cv2.add(out, cv2.merge([shadow[c] * ws + light[c] * wl for c in range(3)]))
+    # a little more colour, as paint has: mean + (out - mean) * 1.1, as one colour matrix
+    matrix = np.full((3, 3), -0.1 / 3, np.float32) + np.eye(3, dtype=np.float32) * 1.1
+    out = cv2.transform(out, matrix)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -934,6 +1033,7 @@ def render(work, analysis, look_key, title, progress=None, person=None, finish="
     order = depth_order(people)
     back = Image.new("RGBA", size, (0, 0, 0, 0))
     dressed = []  # (person, shoulders, layers, crown box), back to front
+    figures = None  # the person mask cut to the dressed figures' outlines
     for p in order:
         shoulder = shoulders(mask, p.body.origin, p.width)
         layers = {
@@ -941,18 +1041,21 @@ def render(work, analysis, look_key, title, progress=None, person=None, finish="
             "body": Image.new("RGBA", size, (0, 0, 0, 0)),
             "head": Image.new("RGBA", size, (0, 0, 0, 0)),
         }
-        dressing = Dressing(p.head, p.body, p.head.local(p.oval), shoulder, size, layers, clip)
+        garment = garment_clip(p, shoulder, clip)
+        dressing = Dressing(p.head, p.body, p.head.local(p.oval), shoulder, size, layers, garment)
         look.back(dressing)
+        dressing.drawing_body = True
         look.body(dressing)
+        dressing.drawing_body = False
         look.head(dressing)
         dressed.append((p, shoulder, layers, dressing.crown_box))
+        figures = garment.copy() if figures is None else np.maximum(figures, garment, out=figures)
     timings["dress"] = time.perf_counter() - started
 
     if progress:
         progress("paint")
-    canvas = steppe(look.palette, *size).convert("RGBA")
-    canvas.alpha_composite(back)
-    canvas = np.array(canvas.convert("RGB"))
+    canvas = np.array(steppe(look.palette, *size).convert("RGB"))
+    _over(canvas, back)
 
     light = _light(look.palette)
     keeps = {}  # id(person) -> (region, face, hair, neck, photo's background colour)
@@ -980,7 +1083,7 @@ def render(work, analysis, look_key, title, progress=None, person=None, finish="
                 guard = _add_box(guard, *front, mask.shape)
         if guard is not None:
             _guard(layers["body"], guard)
-    dress_leftovers(canvas, dressed, keeps, clip, analysis, offset, scale, size)
+    dress_leftovers(canvas, dressed, keeps, figures, analysis, offset, scale, size)
 
     placements = []
     for p, _shoulder, layers, crown in dressed:
@@ -1013,7 +1116,10 @@ def render(work, analysis, look_key, title, progress=None, person=None, finish="
                 neck_alpha = neck_part[ny0:ny1, nx0:nx1]
                 skin = skin_likeness(neck_photo, np.median(patch[skin_inner > 0.6], axis=0))
                 _blend_into(canvas, painted_neck(p, sub, patch[skin_inner > 0.6]), neck_alpha, sub)
-                _blend_into(canvas, neck_photo, neck_alpha * skin, sub)
+                # the photo's neck fades into the painted one below the jaw: no seam
+                _u, v = p.body.grid(sub[0], sub[1], sub[2] - sub[0], sub[3] - sub[1], 1)
+                fade = _smooth(-0.3, -0.06, v).astype(np.float32)
+                _blend_into(canvas, neck_photo, neck_alpha * skin * fade, sub)
             _blend_into(canvas, patch, hair_a, region)
         _over(canvas, layers["body"])  # kept off the others' faces and fronts already
         if region is not None:

@@ -10,7 +10,7 @@ import math
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 SUPERSAMPLE = 2
 
@@ -88,21 +88,26 @@ def rgba(color, alpha=255):
 class Sketch:
     """An RGBA layer over the canvas box that holds ``extent`` (local units), supersampled."""
 
-    def __init__(self, frame, canvas_size, extent, ss=SUPERSAMPLE):
+    def __init__(self, frame, canvas_size, extent, ss=SUPERSAMPLE, bounds=None):
+        """``bounds`` (x0, y0, x1, y1, canvas pixels) may limit the layer further: to where
+        it will show (a body layer is clipped to the person's figure)."""
         self.frame = frame
         self.ss = ss
         x0, y0, x1, y1 = extent
         corners = frame.px([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
         cw, ch = canvas_size
-        left = int(max(0, math.floor(corners[:, 0].min())))
-        top = int(max(0, math.floor(corners[:, 1].min())))
-        right = int(min(cw, math.ceil(corners[:, 0].max())))
-        bottom = int(min(ch, math.ceil(corners[:, 1].max())))
+        bx0, by0, bx1, by1 = bounds if bounds is not None else (0, 0, cw, ch)
+        left = int(max(0, bx0, math.floor(corners[:, 0].min())))
+        top = int(max(0, by0, math.floor(corners[:, 1].min())))
+        right = int(min(cw, bx1, math.ceil(corners[:, 0].max())))
+        bottom = int(min(ch, by1, math.ceil(corners[:, 1].max())))
         self.x0, self.y0 = left, top
         self.w, self.h = max(1, right - left), max(1, bottom - top)
         self.empty = right <= left or bottom <= top
         self.img = Image.new("RGBA", (self.w * ss, self.h * ss), (0, 0, 0, 0))
         self.draw = ImageDraw.Draw(self.img)
+        self.softness = 0.0  # a blur still to apply (canvas pixels, standard deviation)
+        self.blank = True  # nothing drawn yet
 
     # coordinates
     def pts(self, local_pts):
@@ -118,6 +123,7 @@ class Sketch:
     def _paint(self, coords, pad, colors, fn):
         """Run ``fn(draw, dx, dy)``: straight onto the layer when every colour is opaque,
         else on a small transparent patch composited over the layer."""
+        self.blank = False
         if all(c is None or len(c) == 3 or c[3] == 255 for c in colors):
             fn(self.draw, 0.0, 0.0)
             return
@@ -155,6 +161,37 @@ class Sketch:
             draw.line([(x + dx, y + dy) for x, y in coords], fill=fill, width=w, joint=joint)
 
         self._paint(coords, w, (fill,), fn)
+
+    def lines(self, polylines, fill, width, joint=None):
+        """Many strokes of one colour and width at once (fine hairs, barbs, stitches).
+
+        A translucent colour is laid over what is drawn once for all the strokes (where
+        strokes cross they do not darken each other), on a single patch: much cheaper than
+        one ``line`` call per stroke."""
+        polylines = [np.asarray(p, np.float64).reshape(-1, 2) for p in polylines]
+        if not polylines:
+            return
+        px = self.frame.px(np.concatenate(polylines))
+        px[:, 0] = (px[:, 0] - self.x0) * self.ss
+        px[:, 1] = (px[:, 1] - self.y0) * self.ss
+        if isinstance(fill, list):  # a colour per stroke
+            fills = [rgba(c) for c in fill]
+        else:
+            fills = [rgba(fill)] * len(polylines)
+        w = self.length(width)
+        box = [(px[:, 0].min(), px[:, 1].min()), (px[:, 0].max(), px[:, 1].max())]
+        bounds = np.cumsum([len(p) for p in polylines])[:-1]
+        pieces = np.split(px, bounds)
+
+        def fn(draw, dx, dy):
+            for piece, color in zip(pieces, fills, strict=True):
+                flat = (piece + (dx, dy)).ravel().tolist() if dx or dy else piece.ravel().tolist()
+                if len(flat) > 4 and joint:
+                    draw.line(flat, fill=color, width=w, joint=joint)
+                else:
+                    draw.line(flat, fill=color, width=w)
+
+        self._paint(box, w, fills, fn)
 
     def circle(self, center, radius, fill, outline=None, width=0.0):
         (x, y) = self.pts([center])[0]
@@ -197,14 +234,34 @@ class Sketch:
         x0, y0, mask = box
         ss = self.ss
         w1, h1 = -(-mask.width // ss), -(-mask.height // ss)
-        u, v = self.frame.grid(self.x0 + x0 / ss, self.y0 + y0 / ss, w1, h1, 1)
+        # a smooth paint (soft folds, no fine detail) may be evaluated coarser still
+        coarse = getattr(paint, "coarse", 1)
+        if coarse > 1:
+            wc, hc = -(-w1 // coarse), -(-h1 // coarse)
+            u, v = self.frame.grid(
+                self.x0 + x0 / ss, self.y0 + y0 / ss, wc * coarse, hc * coarse, 1 / coarse
+            )
+        else:
+            u, v = self.frame.grid(self.x0 + x0 / ss, self.y0 + y0 / ss, w1, h1, 1)
         color = np.clip(paint(u, v), 0, 255).astype(np.uint8)
-        if ss > 1:
-            color = cv2.resize(color, (w1 * ss, h1 * ss), interpolation=cv2.INTER_LINEAR)
+        scale = ss * coarse
+        if scale > 1:
+            size = (color.shape[1] * scale, color.shape[0] * scale)
+            color = cv2.resize(color, size, interpolation=cv2.INTER_LINEAR)
         color = np.ascontiguousarray(color[: mask.height, : mask.width])
-        alpha = (color[..., 3].astype(np.uint16) * np.asarray(mask, np.uint16)) // 255
-        color[..., 3] = alpha.astype(np.uint8)
-        self.img.alpha_composite(Image.fromarray(color, "RGBA"), dest=(x0, y0))
+        alpha = np.ascontiguousarray(color[..., 3])
+        if not self.blank and alpha.min() == 255:
+            # an opaque paint through the (0 or 255) outline mask: a masked paste is the
+            # same as compositing it, and several times cheaper
+            self.img.paste(Image.fromarray(color, "RGBA"), (x0, y0), mask)
+            return
+        color[..., 3] = cv2.multiply(alpha, np.asarray(mask), scale=1 / 255)
+        layer = Image.fromarray(color, "RGBA")
+        if self.blank:  # nothing under it yet: the fill is the layer
+            self.img.paste(layer, (x0, y0))
+        else:
+            self.img.alpha_composite(layer, dest=(x0, y0))
+        self.blank = False
 
     def gradient(self, pts, stops, start, end, alpha=255):
         """Linear gradient from local point ``start`` (t=0) to ``end`` (t=1).
@@ -226,21 +283,45 @@ class Sketch:
         self.shade(pts, paint)
 
     def blur(self, radius_units):
-        self.img = self.img.filter(
-            ImageFilter.GaussianBlur(radius_units * self.frame.scale * self.ss)
-        )
-        self.draw = ImageDraw.Draw(self.img)
+        """Soften the sketch with a Gaussian blur (``radius_units``: its standard deviation).
+
+        The blur is applied when the sketch is scaled down (``layer``), at the canvas's
+        resolution: a quarter of the work, and the same look. Draw nothing after it that
+        should stay sharp."""
+        self.softness = math.hypot(self.softness, radius_units * self.frame.scale)
+
+    def layer(self):
+        """The finished sketch at the canvas's resolution, blurred if asked to: an RGBA
+        image and its top left corner in canvas pixels, or None when nothing is drawn.
+        Only the drawn part is scaled down (a layer is often mostly empty)."""
+        box = self.img.getbbox()
+        if self.empty or box is None:
+            return None
+        ss = self.ss
+        pad = int(math.ceil(3 * self.softness)) + 1 if self.softness > 0.05 else 0
+        x0, y0 = max(0, box[0] // ss - pad), max(0, box[1] // ss - pad)
+        x1 = min(self.w, -(-box[2] // ss) + pad)
+        y1 = min(self.h, -(-box[3] // ss) + pad)
+        part = self.img.crop((x0 * ss, y0 * ss, x1 * ss, y1 * ss))
+        layer = part.reduce(ss) if ss > 1 else part
+        if pad:
+            soft = cv2.GaussianBlur(
+                np.asarray(layer), (0, 0), self.softness, borderType=cv2.BORDER_REPLICATE
+            )
+            layer = Image.fromarray(soft, "RGBA")
+        return layer, self.x0 + x0, self.y0 + y0
 
     def onto(self, canvas):
         """Scale down, composite onto the RGBA ``canvas`` in place; return the painted box."""
-        if self.empty:
+        finished = self.layer()
+        if finished is None:
             return None
-        layer = self.img.reduce(self.ss) if self.ss > 1 else self.img
-        canvas.alpha_composite(layer, dest=(self.x0, self.y0))
+        layer, left, top = finished
+        canvas.alpha_composite(layer, dest=(left, top))
         bbox = layer.getbbox()
         if bbox is None:
             return None
-        return (bbox[0] + self.x0, bbox[1] + self.y0, bbox[2] + self.x0, bbox[3] + self.y0)
+        return (bbox[0] + left, bbox[1] + top, bbox[2] + left, bbox[3] + top)
 
 
 def project(u, v, start, end):

@@ -56,6 +56,20 @@ def smoothstep(e0, e1, x):
     return t * t * (3 - 2 * t)
 
 
+def _opaque_mix(*terms):
+    """An opaque (h, w, 4) paint: the sum of colours (3,) times per-pixel weights (h, w),
+    one channel at a time (numpy is slow broadcasting over a last axis of three)."""
+    weight = terms[0][1]
+    out = np.empty((*weight.shape, 4), np.float32)
+    for c in range(3):
+        channel = out[..., c]
+        np.multiply(terms[0][1], np.float32(terms[0][0][c]), out=channel)
+        for color, weight in terms[1:]:
+            channel += weight * np.float32(color[c])
+    out[..., 3] = 255
+    return out
+
+
 def _opaque(color):
     out = np.empty((*color.shape[:-1], 4), np.float32)
     out[..., :3] = color
@@ -63,7 +77,7 @@ def _opaque(color):
     return out
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def noise_tile(seed, sigma_x, sigma_y, size=128):
     """Tileable blurred noise in 0..1; long ``sigma_y`` gives streaks along +v (fur, cloth)."""
     rng = np.random.default_rng(seed)
@@ -78,9 +92,15 @@ def noise_tile(seed, sigma_x, sigma_y, size=128):
 
 def sample(tile, u, v, period_u, period_v):
     n = tile.shape[0]
-    iu = np.floor(u / period_u * n).astype(np.int64) % n
-    iv = np.floor(-v / period_v * n).astype(np.int64) % n
-    return tile[iv, iu]
+    iu = np.floor(u * np.float32(n / period_u)).astype(np.int32)
+    iv = np.floor(v * np.float32(-n / period_v)).astype(np.int32)
+    if n & (n - 1) == 0:  # a power of two: the wrap is a mask (also for negative indices)
+        iu &= n - 1
+        iv &= n - 1
+    else:
+        iu %= n
+        iv %= n
+    return tile.ravel().take(iv * n + iu)
 
 
 def mail(spacing, base=(30, 34, 40), metal=(196, 204, 214), roundness=1.2):
@@ -96,9 +116,9 @@ def mail(spacing, base=(30, 34, 40), metal=(196, 204, 214), roundness=1.2):
         d = np.hypot(fx, fy * 1.25)
         ring = np.exp(-(((d - 0.34) / 0.11) ** 2))
         glint = np.clip(0.5 - fx * 1.4 + fy * 1.0, 0, 1)
-        color = base_c * (1 - ring[..., None]) + metal_c * (ring * (0.55 + 0.45 * glint))[..., None]
         shade = 0.45 + 0.55 * np.cos(np.clip(u * roundness, -1.45, 1.45)) ** 0.6
-        return _opaque(color * shade[..., None])
+        lit = ring * (0.55 + 0.45 * glint) * shade
+        return _opaque_mix((base_c, (1 - ring) * shade), (metal_c, lit))
 
     return paint
 
@@ -168,8 +188,9 @@ def cloth(color, sheen=0.35, seed=3, quilt=0.0):
         if quilt:
             channel = np.abs((u / quilt) % 1 - 0.5) * 2  # 0 at a stitch line, 1 mid-channel
             light = light * (0.7 + 0.3 * np.sqrt(channel))
-        return _opaque(base * light[..., None])
+        return _opaque_mix((base, light))
 
+    paint.coarse = 2  # soft folds: evaluated at half the canvas's resolution, then scaled up
     return paint
 
 
@@ -182,12 +203,11 @@ def fur(base=(156, 92, 44), tip=(238, 196, 140), dark=(60, 34, 18)):
     def paint(u, v):
         a = sample(fine, u, v, 0.35, 0.35)
         b = sample(coarse, u, v, 0.9, 0.6)
-        t = np.clip(a * 0.7 + b * 0.5 - 0.1, 0, 1)[..., None]
-        color = dark_c * (1 - t) + base_c * t
-        hi = np.clip((a - 0.6) * 2.5, 0, 1)[..., None]
-        color = color * (1 - hi) + tip_c * hi
+        t = np.clip(a * 0.7 + b * 0.5 - 0.1, 0, 1)
+        hi = np.clip((a - 0.6) * 2.5, 0, 1)
         shade = 0.5 + 0.5 * np.cos(np.clip(u * 1.5, -1.5, 1.5)) ** 0.7
-        return _opaque(color * shade[..., None])
+        low = (1 - hi) * shade  # dark to base, then the tips over it
+        return _opaque_mix((dark_c, (1 - t) * low), (base_c, t * low), (tip_c, hi * shade))
 
     return paint
 
@@ -264,23 +284,29 @@ def feather(d, base, length, width, angle, seed=0):
     )
     rng = np.random.default_rng(seed)
     # barbs: fine lines from the shaft out to the edge, slanting to the tip
+    barbs = []
     for i in range(3, 22):
         for side in (-1, 1):
             start = spine[i]
             end = spine[min(23, i + 2)] + side * normal * profile[min(23, i + 2)] * 1.05
-            d.line([tuple(start), tuple(end)], (196, 184, 164, 150), width * 0.045)
+            barbs.append((start, end))
+    d.lines(barbs, (196, 184, 164, 150), width * 0.045)
     # the eagle owl's brown flecks, in loose bars
+    flecks = []
     for i in (7, 11, 15, 19):
         for side in (-1, 1):
             p = spine[i] + side * normal * profile[i] * rng.uniform(0.3, 0.7)
             q = p + axis * width * 0.25 + side * normal * width * 0.12
-            d.line([tuple(p), tuple(q)], (112, 84, 58, 170), width * 0.16)
+            flecks.append((p, q))
+    d.lines(flecks, (112, 84, 58, 170), width * 0.16)
     # a little down at the base
+    down = []
     for _ in range(6):
         side = rng.choice((-1, 1))
         p = spine[2] + side * normal * width * 0.5
         q = p + side * normal * width * rng.uniform(0.5, 0.9) - axis * width * rng.uniform(0.1, 0.4)
-        d.line([tuple(p), tuple(q)], (236, 228, 214, 200), width * 0.08)
+        down.append((p, q))
+    d.lines(down, (236, 228, 214, 200), width * 0.08)
     d.line(spine[:-3], (156, 140, 120), width * 0.06)
 
 
@@ -507,7 +533,7 @@ class Borik(Look):
         sx, sy = face.shoulders
         b = face.body_sketch((-sx - 1.8, -5.0, sx + 1.8, 0.3))
         b.shade(
-            torso(0.36, -0.45, face.shoulders, v_depth=0.35),
+            torso(0.36, -0.5, face.shoulders, v_depth=0.12),
             cloth((36, 54, 124), sheen=0.45, quilt=0.16),
         )
         # the chapan's collar and front edges, embroidered in gold
@@ -573,6 +599,7 @@ class Borik(Look):
         rng = np.random.default_rng(4)
         outline = join(low, right_end, high[::-1], mirror(right_end))
         center = np.array([0.0, 0.47])
+        hairs, tones = [], []
         for x, y in outline:
             out = np.array([x, y]) - center
             out /= np.linalg.norm(out) + 1e-6
@@ -580,11 +607,9 @@ class Borik(Look):
                 start = np.array([x, y]) - out * 0.03 + rng.normal(0, 0.012, 2)
                 tip = start + out * rng.uniform(0.03, 0.07) + rng.normal(0, 0.015, 2)
                 tone = rng.uniform(0.55, 1.05)
-                f.line(
-                    [tuple(start), tuple(tip)],
-                    (int(min(255, 200 * tone)), int(128 * tone), int(66 * tone)),
-                    0.012,
-                )
+                hairs.append((start, tip))
+                tones.append((int(min(255, 200 * tone)), int(128 * tone), int(66 * tone)))
+        f.lines(hairs, tones, 0.012)
         f.blur(0.004)
         face.put(f, "head", crown=True)
 
@@ -762,17 +787,24 @@ def brocade(color, line=(214, 170, 80), seed=4, scale=0.34):
     base = cloth(color, sheen=0.4, seed=seed)
     gold = np.asarray(line, np.float32)
 
+    def fract(x):
+        return x - np.floor(x)  # x % 1, but several times faster on float32
+
     def paint(u, v):
         out = base(u, v)
-        a = np.abs(((u + v * 0.5) / scale) % 1 - 0.5)
-        b = np.abs(((u - v * 0.5) / scale) % 1 - 0.5)
-        lattice = np.exp(-((np.minimum(a, b) / 0.035) ** 2)) * 0.22
-        cu = (u / scale * 2) % 1 - 0.5
-        cv = (v / scale) % 1 - 0.5
-        rosette = np.exp(-((np.hypot(cu, cv) / 0.09) ** 2)) * 0.45
+        inv = np.float32(1 / scale)
+        a = np.abs(fract((u + v * 0.5) * inv) - 0.5)
+        b = np.abs(fract((u - v * 0.5) * inv) - 0.5)
+        lattice = np.exp(np.square(np.minimum(a, b) * np.float32(1 / 0.035)) * -1) * 0.22
+        cu = fract(u * (inv * 2)) - 0.5
+        cv = fract(v * inv) - 0.5
+        rosette = np.exp((np.square(cu) + np.square(cv)) * np.float32(-1 / 0.09**2)) * 0.45
         t = np.clip(lattice + rosette, 0, 0.6)[..., None]
-        light = out[..., :3].mean(axis=-1, keepdims=True) / max(1.0, sum(color) / 3)
-        out[..., :3] = out[..., :3] * (1 - t) + gold * np.clip(light, 0.4, 1.3) * t
+        rgb = out[..., :3]
+        light = (rgb[..., 0] + rgb[..., 1] + rgb[..., 2])[..., None] * np.float32(
+            1 / 3 / max(1.0, sum(color) / 3)
+        )
+        out[..., :3] = rgb * (1 - t) + gold * np.clip(light, 0.4, 1.3) * t
         return out
 
     return paint
@@ -789,8 +821,9 @@ def leather(color, seed=14, grain=0.12):
         c = sample(creases, u, v, 1.8, 3.0)
         light = 0.7 + grain * (m - 0.5) * 2 + 0.28 * c
         light = light + 0.14 * np.cos(np.clip(u * 0.7, -1.5, 1.5))
-        return _opaque(base * light[..., None])
+        return _opaque_mix((base, light))
 
+    paint.coarse = 2  # a soft grain: half the canvas's resolution is enough
     return paint
 
 
@@ -798,6 +831,7 @@ def fur_fringe(d, outline, center, color, seed=0, length=(0.03, 0.07), per_point
     """Loose hairs standing out of a fur edge, so the fur does not end in a hard line."""
     rng = np.random.default_rng(seed)
     center = np.asarray(center, np.float64)
+    hairs, tones = [], []
     for x, y in outline:
         out = np.array([x, y]) - center
         out /= np.linalg.norm(out) + 1e-6
@@ -805,11 +839,9 @@ def fur_fringe(d, outline, center, color, seed=0, length=(0.03, 0.07), per_point
             start = np.array([x, y]) - out * 0.03 + rng.normal(0, 0.012, 2)
             tip = start + out * rng.uniform(*length) + rng.normal(0, 0.015, 2)
             tone = rng.uniform(0.6, 1.1)
-            d.line(
-                [tuple(start), tuple(tip)],
-                tuple(int(min(255, c * tone)) for c in color),
-                0.012,
-            )
+            hairs.append((start, tip))
+            tones.append(tuple(int(min(255, c * tone)) for c in color))
+    d.lines(hairs, tones, 0.012)
 
 
 def curl_ornament(d, center, size, color, width):
@@ -858,8 +890,7 @@ def lumpy(outline, amount, seed=0):
 def stitches(d, pts, color, width, every=2):
     """A running stitch along ``pts``: every other short segment drawn."""
     pts = np.asarray(pts, np.float64)
-    for i in range(0, len(pts) - 1, every):
-        d.line([tuple(pts[i]), tuple(pts[i + 1])], color, width)
+    d.lines([pts[i : i + 2] for i in range(0, len(pts) - 1, every)], color, width)
 
 
 def resample(pts, step):

@@ -267,3 +267,61 @@ def test_no_costume_covers_a_dressed_face(group_portraits, pair_photo, crowd_pho
     for index in range(painting.faces_dressed):
         face = lower_face(painting, index, rgb.shape)
         assert likeness(rgb, source, face) > 0.9, f"face {index} is covered"
+
+
+def scene_difference(painting, key):
+    """Per output pixel, how far the portrait is from the look's bare scene (the steppe,
+    graded and placed as the portrait's is): about 0 where the scene shows. For looks that
+    draw nothing behind the people (no veil, bow or quiver)."""
+    rgb = decode(painting).astype(np.float32)
+    height, width = rgb.shape[:2]
+    pic_w, pic_h = width - 2 * compose.BORDER, height - compose.BORDER - compose.BAND
+    look = pipeline.LOOKS[key]
+    bare = np.asarray(compose.steppe(look.palette, pic_w, pic_h).convert("RGB"))
+    expected = np.zeros_like(rgb)
+    expected[compose.BORDER : compose.BORDER + pic_h, compose.BORDER : compose.BORDER + pic_w] = (
+        compose.grade(bare, look.grade)
+    )
+    return np.abs(rgb - expected).mean(axis=2)
+
+
+def output_chin(painting, place):
+    oval = painting.to_output(place.oval)
+    return oval[np.argmax(oval[:, 1])]
+
+
+def test_a_passer_by_s_body_becomes_the_steppe_not_a_block_of_costume(group_portraits):
+    # Between the left and the middle person, above their shoulders, the passer-by's body
+    # showed; it was filled with the middle person's robe (a flat-topped box of costume).
+    painting = group_portraits["crowd", "borik"]
+    difference = scene_difference(painting, "borik")
+    scale = painting.transform[0]
+    left, middle = sorted(painting.placements, key=lambda p: p.eye_center[0])[:2]
+    (xl, yl), (xm, ym) = output_chin(painting, left), output_chin(painting, middle)
+    wl, wm = left.face_width * scale, middle.face_width * scale
+    x0, x1 = int(xl + 1.1 * wl), int(xm - 1.1 * wm)
+    y0, y1 = int(min(yl, ym) + 0.05 * wm), int(min(yl + 0.45 * wl, ym + 0.45 * wm))
+    assert x1 - x0 > 0.5 * wm and y1 - y0 > 0.2 * wm
+    between = difference[y0:y1, x0:x1]
+    assert between.mean() < 6, "the passer-by's body is painted over with costume"
+    assert (between > 25).mean() < 0.03
+
+
+def test_the_garment_has_a_symmetric_shoulder_line():
+    # what she holds beside her body (the helmet, the suit's collar ring) made a jagged bump
+    # of robe on one shoulder: the costume's top outline must be about the same both sides
+    data = samples.encode(samples.astronaut(2.0), "JPEG", quality=92)
+    painting = pipeline.make_portrait(data, "borik", "borik")
+    difference = scene_difference(painting, "borik")
+    (place,) = painting.placements
+    cx, cy = output_chin(painting, place)
+    width = place.face_width * painting.transform[0]
+    for reach in (1.2, 1.5):
+        heights = []
+        for sign in (-1, 1):
+            x = int(round(cx + sign * reach * width))
+            column = np.median(difference[:, x - 3 : x + 4], axis=1)[int(cy) :]
+            costume = np.flatnonzero(column > 30)
+            assert len(costume), "the garment reaches past the shoulders"
+            heights.append(costume[0] / width)
+        assert abs(heights[0] - heights[1]) < 0.3, f"shoulders {heights} face widths down"
