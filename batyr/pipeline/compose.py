@@ -657,6 +657,14 @@ def _garment_shoulder(shoulder):
     return float(np.clip(sx + 0.25, 1.4, 1.9)), sy
 
 
+def _neck_and_slope(sx, sy):
+    """The right half of a figure from the neck down the shoulders' slope (body units)."""
+    return join(
+        [(0.0, 0.3), (0.44, 0.3), (0.5, 0.08)],
+        bezier((0.5, 0.08), (0.85, 0.02), (sx - 0.55, sy + 0.22), (sx - 0.15, sy + 0.04), 14),
+    )
+
+
 def garment_outline(shoulder):
     """A dressed person's figure below the chin (body units): the neck, the shoulders' line
     sloping down from the neck to rounded shoulder caps and the arms widening downwards.
@@ -666,8 +674,7 @@ def garment_outline(shoulder):
     or block of costume, and every garment has a clean, symmetric shoulder line."""
     sx, sy = _garment_shoulder(shoulder)
     right = join(
-        [(0.0, 0.3), (0.44, 0.3), (0.5, 0.08)],
-        bezier((0.5, 0.08), (0.85, 0.02), (sx - 0.55, sy + 0.22), (sx - 0.15, sy + 0.04), 14),
+        _neck_and_slope(sx, sy),
         bezier(
             (sx - 0.15, sy + 0.04),
             (sx + 0.1, sy - 0.02),
@@ -693,8 +700,7 @@ def garment_core(shoulder):
     (a helmet held beside the body, or the photo's edge, does not cut into it)."""
     sx, sy = _garment_shoulder(shoulder)
     right = join(
-        [(0.0, 0.3), (0.44, 0.3), (0.5, 0.08)],
-        bezier((0.5, 0.08), (0.85, 0.02), (sx - 0.55, sy + 0.22), (sx - 0.15, sy + 0.04), 14),
+        _neck_and_slope(sx, sy),
         bezier(
             (sx - 0.15, sy + 0.04),
             (sx + 0.08, sy - 0.02),
