@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -97,21 +98,11 @@ def week_lanes(week, long_occurrences, month):
     return rows
 
 
-@reads_query("category", "region")
-@require_GET
-def calendar_month(request, year=None, month=None):
-    today = timezone.localdate()
-    if year is None:
-        year, month = today.year, today.month
-    else:
-        year = to_int(year, MIN_YEAR, MAX_YEAR)
-        month = to_int(month, 1, 12)
-    filters, events, error = calendar_filters(request)
-    if error:
-        return bad_request(request, error)
-    first = datetime.date(year, month, 1)
-    last = datetime.date(year, month, pycalendar.monthrange(year, month)[1])
-    weeks_dates = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+def month_grid(events, weeks_dates, today):
+    """The month's weeks (each day's events, long ones as bars) and the days of the list below
+    the grid, from `events` (one query)."""
+    first = next(day for day in weeks_dates[0] if day.day == 1)
+    month = first.month
     grid_start, grid_end = weeks_dates[0][0], weeks_dates[-1][-1]
     occurrences = events.select_related("region").occurrences(grid_start, grid_end)
     weeks = [
@@ -138,6 +129,24 @@ def calendar_month(request, year=None, month=None):
     month_days = [
         cell for week in weeks for cell in week["days"] if cell["in_month"] and cell["listed"]
     ]
+    return {"weeks": weeks, "month_days": month_days}
+
+
+@reads_query("category", "region")
+@require_GET
+def calendar_month(request, year=None, month=None):
+    today = timezone.localdate()
+    if year is None:
+        year, month = today.year, today.month
+    else:
+        year = to_int(year, MIN_YEAR, MAX_YEAR)
+        month = to_int(month, 1, 12)
+    filters, events, error = calendar_filters(request)
+    if error:
+        return bad_request(request, error)
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, pycalendar.monthrange(year, month)[1])
+    weeks_dates = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     query = request.GET.urlencode()
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = last + datetime.timedelta(days=1)
@@ -146,9 +155,9 @@ def calendar_month(request, year=None, month=None):
         "articles/calendar_month.html",
         {
             "month": first,
-            "weeks": weeks,
+            # read in the template's kept block only (one query when its content changed)
+            "grid": SimpleLazyObject(lambda: month_grid(events, weeks_dates, today)),
             "weekdays": weeks_dates[0],
-            "month_days": month_days,
             "previous_url": month_link(previous, query) if previous.year >= MIN_YEAR else "",
             "next_url": month_link(following, query) if following.year <= MAX_YEAR else "",
             "previous_month": previous,

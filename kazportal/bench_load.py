@@ -3,8 +3,10 @@
 
 It builds a fresh demo site (its own database, media folder and Redis database: migrate,
 load_initial_data --renditions, the rendition tasks, collectstatic), starts gunicorn with the
-production settings (debug off) twice: "uncached" (no page cache: every request renders from
-the database) and "warm" (the page cache on), and measures the
+production settings (debug off) three times: "uncached" (no page cache: every request renders
+from the database, with the kept blocks, the parts of pages shared across pages, as in
+production), "database" (nothing kept either: for comparison) and "warm" (the page cache on),
+and measures the
 home page, a region, an article, a calendar month and a search with wrk (Debian's `wrk`
 package) at 16 connections, each right after a static CSS file served by WhiteNoise from the
 same gunicorn (the machine's ceiling in that moment: this machine's speed drifts by 2x within
@@ -77,8 +79,9 @@ def parse_args(argv=None):
     parser.add_argument("--gunicorn-threads", help="gunicorn threads per worker")
     parser.add_argument(
         "--modes",
-        default="uncached,warm",
-        help="uncached (no page cache: every page from the database), warm (page cache)",
+        default="uncached,database,warm",
+        help="uncached (no page cache: every page from the database, kept blocks on), database "
+        "(no page cache, no kept blocks), warm (page cache)",
     )
     parser.add_argument(
         "--pages", help="comma-separated subset: home,region,article,calendar month,search"
@@ -99,7 +102,14 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def site_env(args, cache_seconds):
+# (PAGE_CACHE_SECONDS, BLOCK_CACHE_SECONDS) of each mode: "uncached" renders every page from
+# the database with the kept blocks (shared parts of pages, kazportal/cache.py) as in
+# production; "database" keeps nothing at all (for comparison: no target); "warm" is the page
+# cache.
+MODES = {"uncached": (0, 600), "database": (0, 0), "warm": (600, 600)}
+
+
+def site_env(args, cache_seconds, block_seconds=600):
     env = dict(os.environ)
     for name in ("DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
@@ -115,6 +125,7 @@ def site_env(args, cache_seconds):
             "DJANGO_LOG_LEVEL": "WARNING",
             "REDIS_URL": args.redis_url if args.cache == "redis" else "",
             "PAGE_CACHE_SECONDS": str(cache_seconds),
+            "BLOCK_CACHE_SECONDS": str(block_seconds),
             "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         }
     )
@@ -207,15 +218,15 @@ def get(port, path, timeout=10):
         connection.close()
 
 
-def start_server(args, cache_seconds):
+def start_server(args, cache_seconds, block_seconds=600):
     try:
         get(args.port, "/healthz", timeout=2)
     except OSError:
         pass
     else:
         raise SystemExit(f"port {args.port} is in use: stop that server or pass --port")
-    env = site_env(args, cache_seconds)
-    log = (args.workdir / f"gunicorn-{cache_seconds}.log").open("w")
+    env = site_env(args, cache_seconds, block_seconds)
+    log = (args.workdir / f"gunicorn-{cache_seconds}-{block_seconds}.log").open("w")
     server = subprocess.Popen(
         [GUNICORN, "-c", "kazportal/gunicorn.conf.py", "kazportal.wsgi"],
         env=env,
@@ -372,8 +383,7 @@ def measure_storm(args, path):
 
 
 def measure(args, mode, urls):
-    cache_seconds = 600 if mode == "warm" else 0
-    server = start_server(args, cache_seconds)
+    server = start_server(args, *MODES[mode])
     rows = []
     try:
         wrk(args, args.static_url, 2)
@@ -515,6 +525,12 @@ def verdict(rows):
                 f"(target ≥ {share * 100:.0f}%), p99 {row['p99_ms']:.1f} ms"
                 + ("" if row["page"] == "search" else f" (target < {UNCACHED_P99_MS})")
                 + f": {'OK' if ok else 'MISSED'}"
+            )
+        if row["mode"] == "database":
+            lines.append(
+                f"{row['page']} from the database with nothing kept: "
+                f"{row['share'] * 100:.1f}% of the static rate, p99 {row['p99_ms']:.1f} ms "
+                "(no target: what the kept blocks save)"
             )
         if row["page"] != "home" or row["mode"] not in TARGETS:
             continue

@@ -50,16 +50,19 @@ import hashlib
 import http.client
 import logging
 import math
+import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Min
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -134,8 +137,9 @@ def untouched():
 
 
 def tag_timeout():
-    """How long an invalidation must be remembered: as long as any entry may live."""
-    return settings.PAGE_CACHE_SECONDS + STALE_SECONDS
+    """How long an invalidation must be remembered: as long as any entry (a page or a kept
+    block) may live."""
+    return max(settings.PAGE_CACHE_SECONDS, settings.BLOCK_CACHE_SECONDS) + STALE_SECONDS
 
 
 def stamp(tags):
@@ -250,10 +254,11 @@ def content_models():
 def connect_signals():
     """Called from KazportalConfig.ready(): every model of the content apps, including the
     automatic many-to-many tables, records what a page shows and invalidates it."""
-    global _TABLE_NEEDLES
+    global _TABLE_NEEDLES, _CONTENT_TABLES
     _TABLE_NEEDLES = tuple(
         sorted({(m._meta.db_table, f'"{m._meta.db_table}"') for m in content_models()})
     )
+    _CONTENT_TABLES = frozenset(table for table, _needle in _TABLE_NEEDLES)
     for model in content_models():
         uid = f"page-cache-{model._meta.label_lower}"
         post_init.connect(_record_row, sender=model, dispatch_uid=uid)
@@ -266,6 +271,7 @@ def connect_signals():
 # --- what a page shows ----------------------------------------------------------------------
 ROW_TAGS_PER_TABLE = 8
 _TABLE_NEEDLES = ()  # (table, '"table"') of every content table, set by connect_signals()
+_CONTENT_TABLES = frozenset()  # their names
 _shown = contextvars.ContextVar("page_cache_shown", default=None)
 
 
@@ -324,6 +330,108 @@ def recording():
             outer.rows |= shown.rows
 
 
+# --- kept blocks: parts of pages kept while what they show is unchanged ----------------------
+# A kept block ({% kept %}, templatetags/kazportal.py) is a part of a page that depends on the
+# content, the language and the values named in the tag only (never on the request): the
+# regions' map and cards, the heritage sections, the batyr looks, the calendar's month grid,
+# the events and heritage of a region. Its HTML is kept in this process's memory with what it
+# showed (recorded as for a page: `Shown`) and the counter's tick before its render, and it is
+# good under the page cache's own rule (entry_is_current): the same generation, none of its
+# tags stamped since, not past local midnight, the next scheduled publication nor
+# BLOCK_CACHE_SECONDS. Checking it is one MGET in Redis, so a save on any machine is seen by
+# every process. What it showed is added to the enclosing page's record, so the page cache and
+# the HTTP cache in front still know what the page shows.
+#
+# So a page rendered afresh (the page cache off, a page invalidated by a save, a filter or a
+# search with its own query string) does the database work of the blocks whose content
+# changed only, and one editor's save costs the next renders the blocks that show it. Only
+# anonymous visitors' renders use and fill kept blocks: an editor's render may show drafts.
+BLOCK_ENTRIES = 1000
+_blocks = OrderedDict()
+_blocks_lock = threading.Lock()
+
+
+def forget_blocks():
+    with _blocks_lock:
+        _blocks.clear()
+
+
+def block_is_current(entry, now):
+    if now >= entry[3]:
+        return False
+    values = counters([GENERATION_KEY, *(TAG_KEY.format(tag) for tag in entry[2])])
+    if values is None:  # Redis failed: render from the database
+        return False
+    generation, *stamps = values
+    return entry_is_current(entry, generation, now, [s for s in stamps if s is not None])
+
+
+def record_instances(shown, instances):
+    """Count `instances` (content rows the caller loaded, and the rows loaded with them) as
+    shown by the render `shown` records."""
+    stack, seen = list(instances), set()
+    while stack:
+        instance = stack.pop()
+        if id(instance) in seen or instance.pk is None:
+            continue
+        seen.add(id(instance))
+        table = instance._meta.db_table
+        if table in _CONTENT_TABLES:
+            shown.tables.add(table)  # a structural edit of the row stamps its table only
+            shown.rows.add(f"{table}:{instance.pk}")
+        stack.extend(r for r in instance._state.fields_cache.values() if r is not None)
+        for items in getattr(instance, "_prefetched_objects_cache", {}).values():
+            stack.extend(items)
+
+
+def kept_block(key, render, request, instances=()):
+    """The HTML render() returned under `key`, kept while what it showed is unchanged (see
+    above); rendered again and kept when it is not. `instances`: model instances the caller
+    loaded and the block shows (they count as shown). For a visitor with a session (an
+    editor), or with BLOCK_CACHE_SECONDS=0, it is simply render()."""
+    seconds = settings.BLOCK_CACHE_SECONDS
+    if not seconds or request is None or not anonymous_visitor(request):
+        return render()
+    now = time.time()
+    entry = _blocks.get(key)
+    if entry is not None and block_is_current(entry, now):
+        with _blocks_lock:
+            if key in _blocks:
+                _blocks.move_to_end(key)
+        outer = _shown.get()
+        if outer is not None:  # the page shows what the block shows
+            outer.tables |= entry[5]
+            outer.rows |= entry[6]
+        return entry[4]
+    found = cache.get_many([GENERATION_KEY, CLOCK_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    tick = found.get(CLOCK_KEY, 0)  # before the render: a change after it is later
+    with recording() as shown:
+        record_instances(shown, instances)
+        html = render()
+    if generation is None:  # Redis down: nothing to check a kept copy against later
+        return html
+    fresh = min(seconds, hard_limit(generation))
+    if fresh > 0:
+        entry = (
+            generation,
+            tick,
+            shown.tags(),
+            now + fresh,
+            html,
+            frozenset(shown.tables),
+            frozenset(shown.rows),
+        )
+        with _blocks_lock:
+            _blocks[key] = entry
+            _blocks.move_to_end(key)
+            while len(_blocks) > BLOCK_ENTRIES:
+                _blocks.popitem(last=False)
+    return html
+
+
 # --- how long a page may live -------------------------------------------------------------
 def publishable_models():
     from .models import Publishable
@@ -349,15 +457,13 @@ def next_publication(generation):
     cached = cache.get(key)
     if cached is not None and (cached == 0 or cached > now):
         return cached or None
-    moments = []
+    firsts = []  # one query: the earliest of each kind of change of each model, in a UNION
     for model in publishable_models():
         rows = model._default_manager
-        coming = rows.scheduled().order_by("published_at").values_list("published_at", flat=True)
-        leaving = rows.ending().order_by("unpublish_at").values_list("unpublish_at", flat=True)
-        for moment in (coming.first(), leaving.first()):
-            if moment is not None:
-                moments.append(moment.timestamp())
-    soonest = min(moments, default=0)
+        firsts.append(rows.scheduled().order_by().values_list(Min("published_at")))
+        firsts.append(rows.ending().order_by().values_list(Min("unpublish_at")))
+    found = firsts[0].union(*firsts[1:], all=True) if firsts else []
+    soonest = min((moment.timestamp() for (moment,) in found if moment is not None), default=0)
     timeout = math.ceil(soonest - now) if soonest else settings.PAGE_CACHE_SECONDS or None
     cache.set(key, soonest, timeout=max(timeout, 1) if timeout else timeout)
     return soonest or None
@@ -371,14 +477,21 @@ def seconds_to_midnight():
     return (midnight - now).total_seconds()
 
 
-def page_limits(request, generation):
-    """(timeout, hard): the seconds a page rendered now may be served from a cache (0: not at
-    all), and the seconds until it must not be served at all, not even stale (local midnight
-    or the next scheduled change)."""
+def hard_limit(generation):
+    """Seconds until anything rendered now must not be shown any more: local midnight or the
+    next scheduled change, whichever comes first."""
     hard = seconds_to_midnight()
     soonest = next_publication(generation)
     if soonest:
         hard = min(hard, soonest - time.time())
+    return hard
+
+
+def page_limits(request, generation):
+    """(timeout, hard): the seconds a page rendered now may be served from a cache (0: not at
+    all), and the seconds until it must not be served at all, not even stale (local midnight
+    or the next scheduled change)."""
+    hard = hard_limit(generation)
     seconds = settings.PAGE_CACHE_SECONDS
     if request.META.get("QUERY_STRING"):
         seconds = min(seconds, settings.PAGE_CACHE_QUERY_SECONDS)
@@ -391,11 +504,17 @@ def page_timeout(request, generation):
 
 
 # --- which requests and responses -----------------------------------------------------------
+def anonymous_visitor(request):
+    """No session and no messages: not signed in (no editor's previews of drafts), nothing
+    personal to show. Only such visitors get pages and blocks from the caches."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
 def cacheable_request(request):
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
         return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    if not anonymous_visitor(request):
         return False  # signed in, or something personal to show
     parts = request.path_info.split("/", 3)
     if len(parts) < 3 or parts[1] not in LANGUAGE_CODES:
@@ -462,36 +581,50 @@ def page_key(request):
 
 
 # --- entries --------------------------------------------------------------------------------
-def entry_is_current(entry, generation, now):
-    """Fresh, of this generation, and none of its tags invalidated since its render began."""
+def entry_is_current(entry, generation, now, stamps=None):
+    """Fresh, of this generation, and none of its tags invalidated since its render began (a
+    page or a kept block; `stamps`: its tags' ticks, when already read)."""
     entry_generation, tick, tags, fresh_until = entry[:4]
     if entry_generation != generation or now >= fresh_until:
         return False
     if not tags:
         return True
-    stamps = tag_stamps(tags)
+    if stamps is None:
+        stamps = tag_stamps(tags)
     return stamps is not None and all(stamp <= tick for stamp in stamps)
 
 
 def tag_stamps(tags):
-    """The ticks written under `tags` (missing ones left out), or None if Redis failed. On
-    Redis, one MGET of the full keys: Django's get_many would validate and decode each of the
-    page's dozens of keys, which doubled the cost of a hit."""
-    keys = [TAG_KEY.format(tag) for tag in tags]
-    client = getattr(cache, "_cache", None)
+    """The ticks written under `tags` (missing ones left out), or None if Redis failed."""
+    values = counters([TAG_KEY.format(tag) for tag in tags])
+    return None if values is None else [value for value in values if value is not None]
+
+
+def counters(keys):
+    """The integers stored under `keys`, in their order (None for a missing one), or None if
+    Redis failed or its breaker is open. On Redis, one MGET of the full keys: Django's get_many
+    would validate and decode each of the page's dozens of keys, which doubled the cost of a
+    hit."""
+    backend = caches["default"]  # once: `cache` is a proxy that looks itself up per access
+    client = getattr(backend, "_cache", None)
     if client is None or not hasattr(client, "get_client"):  # not Redis (tests: local memory)
-        return list(cache.get_many(keys).values())
+        found = backend.get_many(keys)
+        return [found.get(key) for key in keys]
+    breaker = getattr(backend, "breaker", None)
+    if breaker is not None and breaker.open_until > time.monotonic():
+        return None  # Redis failed a moment ago (resilient_cache.py): do not wait on it again
     try:
         # Django builds a new redis.Redis (and its table of reply callbacks) for every call:
         # this one is kept on the thread's cache client and reused.
         reader = getattr(client, "_page_cache_reader", None)
         if reader is None:
             reader = client._page_cache_reader = client.get_client(write=False)
-        make_key = cache.make_key  # once: `cache` is a proxy that looks itself up per access
-        values = reader.mget([make_key(key) for key in keys])
-    except (RedisConnectionError, RedisTimeoutError):
+        values = reader.mget([backend.make_key(key) for key in keys])
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        if hasattr(backend, "_failed"):
+            backend._failed("mget", error)
         return None
-    return [int(value) for value in values if value is not None]  # Django stores ints as such
+    return [None if value is None else int(value) for value in values]  # ints are kept as such
 
 
 def served(entry, state):

@@ -1,5 +1,6 @@
 """Render speed of the public pages from the database (the page cache off), in process:
-`.venv/bin/python -m kazportal.profile_pages [--page home] [--n 50] [--profile]`.
+`.venv/bin/python -m kazportal.profile_pages [--page home] [--n 50] [--profile]
+[--database-url URL]`.
 
 It sets up the demo content in its own SQLite database (migrate + load_initial_data, once:
 `--fresh` builds it again), with the production settings (debug off, whitenoise's manifest,
@@ -24,13 +25,13 @@ WORKDIR = Path("/tmp/kazportal_profile")
 DATABASE = WORKDIR / "profile.sqlite3"
 
 
-def environment():
+def environment(database_url=None):
     env = {
         "DJANGO_SETTINGS_MODULE": "kazportal.settings.production",
         "DJANGO_SECRET_KEY": "profile-only-secret-key-not-for-production-use-0123456789",
         "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"sqlite:///{DATABASE}",
+        "DATABASE_URL": database_url or f"sqlite:///{DATABASE}",
         "DJANGO_MEDIA_ROOT": str(WORKDIR / "media"),
         "DJANGO_PRIVATE_MEDIA_ROOT": str(WORKDIR / "private"),
         "REDIS_URL": "",
@@ -137,12 +138,18 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="cProfile top entries")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--fresh", action="store_true", help="build the database again")
+    parser.add_argument(
+        "--database-url",
+        help="an existing demo database instead of the SQLite one (e.g. make bench-load's "
+        "postgres://postgres@127.0.0.1:5432/kazportal_bench_load)",
+    )
     args = parser.parse_args(argv)
 
-    env = environment()
+    env = environment(args.database_url)
     os.chdir(BASE_DIR)
     sys.path.insert(0, str(BASE_DIR))
-    build(env, args.fresh)
+    if not args.database_url:
+        build(env, args.fresh)
 
     import django
 

@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -47,21 +48,27 @@ def home_regions(home):
 
 
 def home_content(today):
-    """What the home page shows besides the request-dependent bits (eight queries). The whole
-    page is kept by the page cache (cache.py), the one cache of the home page."""
+    """What the home page shows besides the request-dependent bits. Each block's data is
+    loaded when the template first reads it (one query for the HomePage row, then at most
+    seven): inside a kept block ({% kept %}, kazportal/cache.py) that is only when the block's
+    content changed. The whole page is kept by the page cache (cache.py)."""
     home = HomePage.for_page()
-    today_events, is_today = today_in_calendar(today)
-    regions, featured_regions = home_regions(home)
+    calendar = SimpleLazyObject(lambda: today_in_calendar(today))
+    regions = SimpleLazyObject(lambda: home_regions(home))
     return {
         "home": home,
         "intro_text": field_in_language(home, "intro_text"),
-        "today_events": today_events,
-        "today_is_today": is_today,
-        "latest_articles": list(Article.objects.published().for_list().newest_first()[:3]),
-        "map": tile_map(regions),
-        "home_regions": featured_regions,
-        "heritage_sections": list(HeritageSection.objects.with_item_counts()),
-        "batyr_examples": home_examples(),
+        "today_events": SimpleLazyObject(lambda: calendar[0]),
+        "today_is_today": SimpleLazyObject(lambda: calendar[1]),
+        "latest_articles": SimpleLazyObject(
+            lambda: list(Article.objects.published().for_list().newest_first()[:3])
+        ),
+        "map": SimpleLazyObject(lambda: tile_map(regions[0])),
+        "home_regions": SimpleLazyObject(lambda: regions[1]),
+        "heritage_sections": SimpleLazyObject(
+            lambda: list(HeritageSection.objects.with_item_counts())
+        ),
+        "batyr_examples": SimpleLazyObject(home_examples),
     }
 
 

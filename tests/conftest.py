@@ -74,9 +74,21 @@ def _default_language():
 def _clear_cache():
     from django.core.cache import cache
 
+    from kazportal.cache import forget_blocks
+
     cache.clear()
+    forget_blocks()
     yield
     cache.clear()
+    forget_blocks()
+
+
+@pytest.fixture
+def from_the_database(settings):
+    """No kept blocks: the query counts of a page lock its render from the database (with kept
+    blocks a first render also reads the next publication time, once per generation, and the
+    later ones skip the blocks' queries: tests/kazportal/test_kept_blocks.py)."""
+    settings.BLOCK_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -202,6 +202,9 @@ IMAGEKIT_SPEC_CACHEFILE_NAMER = "kazportal.renditions.remembered_source_name_as_
 # invalidate the pages of one worker only (set PAGE_CACHE_SECONDS for a one-process server).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 PAGE_CACHE_QUERY_SECONDS = int(os.environ.get("PAGE_CACHE_QUERY_SECONDS", "60"))
+# Kept blocks ({% kept %}: parts of pages shared across pages, kazportal/cache.py) live at most
+# this long; checked against the page cache's tags in Redis, so on by default with Redis only.
+BLOCK_CACHE_SECONDS = int(os.environ.get("BLOCK_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 # A save or delete of any model of these apps (or of these models) invalidates every page.
 PAGE_CACHE_CONTENT_APPS = ["kazportal", "regions", "heritage", "articles"]
 PAGE_CACHE_CONTENT_MODELS = ["batyr.Look"]

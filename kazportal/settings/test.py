@@ -19,6 +19,9 @@ IMAGEKIT_CACHE_BACKEND = "default"
 # `renditions_on_use` fixture (tests/conftest.py), which restores production's just-in-time.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 PAGE_CACHE_SECONDS = 0  # tests/kazportal/test_cache.py turns the page cache on
+# Kept blocks on (as in production): every test that changes content and reads a page again
+# checks that the blocks showing it were invalidated. (conftest empties them between tests.)
+BLOCK_CACHE_SECONDS = 600
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -18,6 +18,7 @@ from django.utils.html import conditional_escape, format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from kazportal import cache as page_cache
 from kazportal import structured_data
 from kazportal.bodies import render_body
 from kazportal.i18n import NOT_YET_TRANSLATED, field_in_language
@@ -223,6 +224,46 @@ class FragmentNode(template.Node):
                 return html, False
 
         return remembered_fragment(key, render)
+
+
+class KeptNode(template.Node):
+    def __init__(self, name, values, nodelist):
+        self.name, self.values, self.nodelist = name, values, nodelist
+
+    def render(self, context):
+        instances, named = [], []
+        for value in (value.resolve(context) for value in self.values):
+            rows = value if isinstance(value, list | tuple) else [value]
+            if rows and all(isinstance(row, Model) for row in rows):
+                instances.extend(rows)
+                value = tuple((row._meta.label, row.pk) for row in rows)
+            named.append(value)
+        try:
+            key = fragment_key(self.name, named)
+        except Unfingerprintable:
+            return self.nodelist.render(context)
+        return page_cache.kept_block(
+            key, lambda: self.nodelist.render(context), context.get("request"), instances
+        )
+
+
+@register.tag("kept")
+def do_kept(parser, token):
+    """{% kept "name" value ... %}...{% endkept %}: a block kept across renders and pages while
+    the content it shows is unchanged (kazportal/cache.py, kept blocks). Its body must read
+    nothing from the context but the named values and what it loads itself (lazy context
+    values that no other block or part of the page reads, template tags): on a hit it is not
+    rendered, so its queries are not run. A named model instance (or list of them) counts as
+    shown by the block, with the rows loaded with it (select_related, prefetch_related without
+    to_attr); other values must be plain (a pk, a slug, a date)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a name")
+    name = bits[1].strip("\"'")
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(f"kept:{parser.origin.template_name}:{name}", values, nodelist)
 
 
 @register.tag("fragment")

@@ -62,6 +62,7 @@ def test_kurban_ait_is_computed_for_every_year():
     ]
 
 
+@pytest.mark.usefixtures("from_the_database")
 def test_kurban_ait_in_may_2027_on_the_month_day_and_event_pages(
     client, django_assert_max_num_queries
 ):

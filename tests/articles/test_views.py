@@ -275,6 +275,7 @@ def test_calendar_index_shows_the_current_month(client):
     assert 'aria-current="date"' in html
 
 
+@pytest.mark.usefixtures("from_the_database")
 def test_month_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     RegionFactory.create_batch(5)
     for n in range(60):
@@ -416,6 +417,7 @@ def test_event_ics(client):
 # --- home and region slots ----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("from_the_database")
 def test_home_shows_latest_articles_and_today(client, django_assert_max_num_queries):
     many_articles(10)
     today = timezone.localdate()

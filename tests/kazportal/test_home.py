@@ -187,6 +187,7 @@ def test_blocks_without_own_texts_use_the_site_wording(client):
     assert not page.select('section[aria-labelledby="intro-title"]')  # no intro text
 
 
+@pytest.mark.usefixtures("from_the_database")
 def test_home_runs_a_fixed_number_of_queries(client, home, django_assert_max_num_queries):
     regions = full_site()
     ArticleFactory.create_batch(10)

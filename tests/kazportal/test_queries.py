@@ -1,6 +1,7 @@
 import pytest
 
 
+@pytest.mark.usefixtures("from_the_database")
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["kk", "en"])
 def test_home_runs_a_fixed_number_of_queries(client, demo, django_assert_max_num_queries, lang):

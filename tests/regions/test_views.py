@@ -246,6 +246,7 @@ def test_index_runs_a_fixed_number_of_queries(client, django_assert_max_num_quer
     assert len(soup(response).select(".region-cards .card")) == 25
 
 
+@pytest.mark.usefixtures("from_the_database")
 def test_region_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     region = RegionFactory()
     for _ in range(8):
