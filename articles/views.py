@@ -4,8 +4,9 @@ pages are in calendar_views.py."""
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -81,20 +82,9 @@ def article_detail(request, slug):
         .prefetch_related(
             "tags",
             "references",
-            Prefetch(
-                "related",
-                queryset=Article.objects.published().select_related("cover"),
-                to_attr="chosen_related",
-            ),
         )
     )
     article = get_object_or_404(queryset, slug=slug)
-    related = list(article.chosen_related)
-    if len(related) < RELATED:
-        chosen = {a.pk for a in related}
-        for other in Article.objects.published().related_to(article, limit=RELATED + len(chosen)):
-            if other.pk not in chosen and len(related) < RELATED:
-                related.append(other)
     authors = article.ordered_authors()
     other_abstracts = [
         (code, name, getattr(article, f"abstract_{code}"))
@@ -111,13 +101,26 @@ def article_detail(request, slug):
             "tags": list(article.tags.all()),
             "references": list(article.references.all()),
             "other_abstracts": other_abstracts,
-            "related": related,
+            # read in the template's kept block only (two queries when what it shows changed)
+            "related": SimpleLazyObject(lambda: related_articles(article)),
             "absolute_url": absolute,
             "citation": citation(article, authors, absolute),
             "jsonld": structured_data.article_detail(request, article, authors, absolute),
             "share": share_links(absolute, text_in_language(article, "title")),
         },
     )
+
+
+def related_articles(article):
+    """The articles the editors linked to this one, then others sharing its tags or region, up
+    to RELATED (two queries)."""
+    related = list(article.related.published().select_related("cover"))
+    if len(related) < RELATED:
+        chosen = {a.pk for a in related}
+        for other in Article.objects.published().related_to(article, limit=RELATED + len(chosen)):
+            if other.pk not in chosen and len(related) < RELATED:
+                related.append(other)
+    return related
 
 
 def citation(article, authors, absolute):

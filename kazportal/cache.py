@@ -42,6 +42,10 @@ untouched (a redirect or 404 keeps its query; kazportal/middleware.py refuses th
 Only anonymous GET/HEAD requests to language-prefixed pages are served from the cache (no
 session or messages cookie); only 200 responses that set no cookie, are not private and
 use no CSP nonce are stored. /admin/ has no language prefix; the batyr pages are skipped.
+
+Kept blocks ("kept blocks" below, `{% kept %}`) apply the same rule to the parts of pages that
+several pages share, so that a page rendered afresh redoes only the blocks whose content
+changed.
 """
 
 import contextvars
@@ -384,14 +388,15 @@ def record_instances(shown, instances):
             stack.extend(items)
 
 
-def kept_block(key, render, request, instances=()):
-    """The HTML render() returned under `key`, kept while what it showed is unchanged (see
-    above); rendered again and kept when it is not. `instances`: model instances the caller
-    loaded and the block shows (they count as shown). For a visitor with a session (an
-    editor), or with BLOCK_CACHE_SECONDS=0, it is simply render()."""
+def kept(key, compute, request, instances=()):
+    """What compute() returned under `key` (a block's HTML, or a value several blocks read),
+    kept while what it showed is unchanged (see above); computed again and kept when it is not.
+    `instances`: model instances the caller loaded and the block shows (they count as shown).
+    For a visitor with a session (an editor), or with BLOCK_CACHE_SECONDS=0, it is simply
+    compute(). A kept value is shared by the process's requests: it must not be changed."""
     seconds = settings.BLOCK_CACHE_SECONDS
     if not seconds or request is None or not anonymous_visitor(request):
-        return render()
+        return compute()
     now = time.time()
     entry = _blocks.get(key)
     if entry is not None and block_is_current(entry, now):
@@ -399,7 +404,7 @@ def kept_block(key, render, request, instances=()):
             if key in _blocks:
                 _blocks.move_to_end(key)
         outer = _shown.get()
-        if outer is not None:  # the page shows what the block shows
+        if outer is not None:  # the page (or the enclosing block) shows what this one shows
             outer.tables |= entry[5]
             outer.rows |= entry[6]
         return entry[4]
@@ -410,9 +415,9 @@ def kept_block(key, render, request, instances=()):
     tick = found.get(CLOCK_KEY, 0)  # before the render: a change after it is later
     with recording() as shown:
         record_instances(shown, instances)
-        html = render()
+        value = compute()
     if generation is None:  # Redis down: nothing to check a kept copy against later
-        return html
+        return value
     fresh = min(seconds, hard_limit(generation))
     if fresh > 0:
         entry = (
@@ -420,7 +425,7 @@ def kept_block(key, render, request, instances=()):
             tick,
             shown.tags(),
             now + fresh,
-            html,
+            value,
             frozenset(shown.tables),
             frozenset(shown.rows),
         )
@@ -429,7 +434,7 @@ def kept_block(key, render, request, instances=()):
             _blocks.move_to_end(key)
             while len(_blocks) > BLOCK_ENTRIES:
                 _blocks.popitem(last=False)
-    return html
+    return value
 
 
 # --- how long a page may live -------------------------------------------------------------

@@ -15,6 +15,7 @@ from heritage.models import Section as HeritageSection
 from regions.map import tile_map
 from regions.models import Region
 
+from . import cache as page_cache
 from .context_processors import page_links
 from .i18n import field_in_language
 from .models import HomePage, HomeRegion
@@ -47,12 +48,12 @@ def home_regions(home):
     return regions, featured or regions[:4]
 
 
-def home_content(today):
-    """What the home page shows besides the request-dependent bits. Each block's data is
-    loaded when the template first reads it (one query for the HomePage row, then at most
-    seven): inside a kept block ({% kept %}, kazportal/cache.py) that is only when the block's
-    content changed. The whole page is kept by the page cache (cache.py)."""
-    home = HomePage.for_page()
+def home_content(today, request=None):
+    """What the home page shows besides the request-dependent bits. The HomePage row is a kept
+    value and each block's data is loaded when the template first reads it (at most eight
+    queries): inside kept blocks ({% kept %}, kazportal/cache.py) that is only when what they
+    show changed. The whole page is kept by the page cache (cache.py)."""
+    home = page_cache.kept("home-page", HomePage.for_page, request)
     calendar = SimpleLazyObject(lambda: today_in_calendar(today))
     regions = SimpleLazyObject(lambda: home_regions(home))
     return {
@@ -75,7 +76,7 @@ def home_content(today):
 @require_GET
 def home(request):
     """The home page's eight blocks in the seed's order; texts and music from HomePage."""
-    context = dict(home_content(timezone.localdate()))
+    context = dict(home_content(timezone.localdate(), request))
     context["site_jsonld"] = {
         "@context": "https://schema.org",
         "@type": "WebSite",

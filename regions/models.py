@@ -100,9 +100,18 @@ class PlaceQuerySet(PublishableQuerySet):
         return super().published().filter(self.published_condition("region__"))
 
     def for_cards(self):
-        """What a place card needs (regions/_place_card.html): the cover. The card links to
-        the place's page, which needs `place.region`: set it when the region is known."""
-        return self.select_related("cover")
+        """What a place card needs (regions/_place_card.html): the cover, and not the long
+        texts of the place's own page. The card links to the place's page, which needs
+        `place.region`: set it when the region is known."""
+        return self.select_related("cover").defer(*PAGE_ONLY_TEXTS)
+
+
+# The texts of a place's own page, in every language: cards never show them.
+PAGE_ONLY_TEXTS = [
+    f"{name}{suffix}"
+    for name in ("body", "season", "hours", "getting_there", "fee")
+    for suffix in ("", "_kk", "_ru", "_en")
+]
 
 
 class Place(SanitizedBodies, Located, Publishable):

@@ -242,7 +242,7 @@ class KeptNode(template.Node):
             key = fragment_key(self.name, named)
         except Unfingerprintable:
             return self.nodelist.render(context)
-        return page_cache.kept_block(
+        return page_cache.kept(
             key, lambda: self.nodelist.render(context), context.get("request"), instances
         )
 
