@@ -8,9 +8,10 @@ from the database, with the kept blocks, the parts of pages shared across pages,
 production), "database" (nothing kept either: for comparison) and "warm" (the page cache on),
 and measures the
 home page, a region, an article, a calendar month and a search with wrk (Debian's `wrk`
-package) at 16 connections, each right after a static CSS file served by WhiteNoise from the
-same gunicorn (the machine's ceiling in that moment: this machine's speed drifts by 2x within
-minutes, so each page is judged by its ratio to the static rate measured beside it). It prints
+package) at 16 connections, in five slices each right after a slice on a static CSS file
+served by WhiteNoise from the same gunicorn (the machine's ceiling in those moments: this
+machine's speed drifts by 2x within minutes, so each page is judged by its ratio to the static
+rate measured beside it, slice by slice; --slices). It prints
 requests per second, the 50th and 99th latency percentiles, the errors (non-2xx answers and
 socket errors) and the ratio to the static rate of each, and whether each target is met.
 
@@ -28,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -73,6 +75,13 @@ def parse_args(argv=None):
     parser.add_argument("--workdir", default="/tmp/kazportal_bench_load", type=Path)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="the seconds of each page measurement are split into this many slices, each "
+        "after a slice on the static file",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", help="gunicorn workers (default: kazportal/gunicorn.conf.py)")
@@ -382,13 +391,39 @@ def measure_storm(args, path):
     return wrk(args, path, 3, connections=64, script=script)
 
 
+def interleaved(args, path):
+    """The page's figures over `args.duration` seconds, in `args.slices` slices, each right
+    after a slice of the same length on the static file: the machine's speed drifts within
+    seconds, so the page is compared with the static rate of the same moments (share: the
+    page's requests over the static file's, p50 the median of the slices', p99 the worst)."""
+    length = max(1, round(args.duration / args.slices))
+    statics, pages = [], []
+    for _ in range(args.slices):
+        statics.append(wrk(args, args.static_url, length))
+        pages.append(wrk(args, path, length))
+    requests = sum(p["requests"] for p in pages)
+    static_requests = sum(s["requests"] for s in statics)
+    return {
+        "rps": sum(p["rps"] for p in pages) / len(pages),
+        "requests": requests,
+        "p50_ms": statistics.median(p["p50_ms"] for p in pages),
+        "p99_ms": max(p["p99_ms"] for p in pages),
+        "errors": sum(p["errors"] for p in pages),
+        "static_rps": sum(s["rps"] for s in statics) / len(statics),
+        "share": requests / static_requests if static_requests else 0.0,
+        "slice_shares": [
+            p["requests"] / s["requests"] if s["requests"] else 0.0
+            for p, s in zip(pages, statics, strict=True)
+        ],
+    }
+
+
 def measure(args, mode, urls):
     server = start_server(args, *MODES[mode])
     rows = []
     try:
         wrk(args, args.static_url, 2)
         for name, path in urls.items():
-            static = wrk(args, args.static_url, args.duration)
             status, body, headers = get(args.port, path)
             if status != 200:
                 print(f"  {path}: HTTP {status}", flush=True)
@@ -397,9 +432,7 @@ def measure(args, mode, urls):
                 if headers.get("X-Cache") != "hit":
                     print(f"  {path}: not served from the page cache", flush=True)
             wrk(args, path, 2)  # every worker imports, connects and fills its caches
-            figures = wrk(args, path, args.duration)
-            figures["static_rps"] = static["rps"]
-            figures["share"] = figures["rps"] / static["rps"] if static["rps"] else 0.0
+            figures = interleaved(args, path)
             rows.append({"page": name, "url": path, "mode": mode, "bytes": len(body), **figures})
             print(format_row(rows[-1]), flush=True)
         if mode == "warm" and args.varnish:
@@ -490,6 +523,11 @@ def format_row(row):
         f"{row['page']:<15} {row['url']:<44} {row['mode']:<8} {row['rps']:>8.0f} "
         f"{row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} {row.get('static_rps', 0):>7.0f} "
         f"{row.get('share', 0) * 100:>5.1f}% {row['errors']}"
+        + (
+            "  slices " + " ".join(f"{x * 100:.1f}" for x in row["slice_shares"])
+            if row.get("slice_shares")
+            else ""
+        )
     )
 
 
