@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kazportal import cache as page_cache
 from kazportal.cache import reads_query
 from kazportal.structured_data import image as image_url
 
@@ -48,27 +49,44 @@ def region_list(request):
     return render(request, "regions/index.html", context, status=status)
 
 
+def region_places(request, region):
+    """The region's places the visitor may see, for cards (one query)."""
+    places = list(
+        Place.objects.visible_to(request.user)
+        .in_region(region)
+        .for_cards()
+        .order_by("order", "slug")
+    )
+    for place in places:
+        place.region = region  # spares a query per place in get_absolute_url
+    return places
+
+
+def region_neighbours(request, region):
+    """The neighbouring regions the visitor may see (one query)."""
+    return list(region.neighbours.visible_to(request.user).order_by("order", "slug"))
+
+
 @require_GET
 def region_detail(request, slug):
-    neighbours = Region.objects.visible_to(request.user).order_by("order", "slug")
-    places = Place.objects.visible_to(request.user).for_cards().order_by("order", "slug")
+    """The region's own row is read from the database on every render; its places and
+    neighbours (other rows, shown on other pages too) are kept values, and the blocks that
+    show them kept blocks (kazportal/cache.py)."""
     region = get_object_or_404(
-        Region.objects.visible_to(request.user)
-        .select_related("cover")
-        .prefetch_related(
-            Prefetch("neighbours", queryset=neighbours, to_attr="visible_neighbours"),
-            Prefetch("places", queryset=places, to_attr="visible_places"),
-        ),
-        slug=slug,
+        Region.objects.visible_to(request.user).select_related("cover"), slug=slug
     )
     image = image_url(request, region.cover)
-    for place in region.visible_places:
-        place.region = region  # spares a query per place in get_absolute_url
+
+    def keep(name, load):
+        return page_cache.kept((name, region.pk), lambda: load(request, region), request, [region])
+
+    places = keep("region-places", region_places)
     context = {
         "region": region,
-        "places": region.visible_places,
-        "neighbours": region.visible_neighbours,
-        "jsonld": structured_data.region_detail(request, region, region.visible_places, image),
+        "places": places,
+        "neighbours": keep("region-neighbours", region_neighbours),
+        # a callable: the template calls it in its kept block only
+        "jsonld": lambda: structured_data.region_detail(request, region, places, image),
         "og_image": image,
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, region),
     }

@@ -222,3 +222,25 @@ def test_places_of_other_regions_do_not_empty_a_region_page(client, demo):
     place.save()
     queries = queries_of(client, url)
     assert not any('"heritage_item"' in sql for sql in queries)
+
+
+def test_a_renamed_neighbour_shows_on_the_region_page(client, demo):
+    region = Region.objects.published().filter(neighbours__isnull=False).distinct().first()
+    url = f"/kk/regions/{region.slug}/"
+    page(client, url)
+    neighbour = region.neighbours.published().first()
+    neighbour.name_kk = "Көршінің жаңа аты"
+    neighbour.save()
+    assert "Көршінің жаңа аты" in page(client, url)
+    region.neighbours.remove(neighbour)
+    assert "Көршінің жаңа аты" not in page(client, url)
+
+
+def test_the_region_row_itself_is_read_on_every_render(client, demo):
+    region = Region.objects.published().first()
+    url = f"/kk/regions/{region.slug}/"
+    page(client, url)
+    queries = queries_of(client, url)
+    assert len(queries) == 1 and '"regions_region"' in queries[0]
+    Region.objects.filter(pk=region.pk).update(summary_kk="Сигналсыз өзгерген сипаттама")
+    assert "Сигналсыз өзгерген сипаттама" in page(client, url)  # no kept copy of the row
