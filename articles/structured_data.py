@@ -17,7 +17,7 @@ def _person(author):
     return data
 
 
-def article_detail(request, article, authors, url):
+def article_detail(request, article, authors, tags, url):
     """An article with its authors (in byline order) and keywords; `url`: its absolute URL."""
     data = {
         "@context": structured_data.CONTEXT,
@@ -31,7 +31,7 @@ def article_detail(request, article, authors, url):
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "articleSection": str(article.get_category_display()),
-        "keywords": [text_in_language(tag, "name") for tag in article.tags.all()],
+        "keywords": [text_in_language(tag, "name") for tag in tags],
         "author": [_person(author) for author in authors],
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }

@@ -10,12 +10,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kazportal import cache as page_cache
 from kazportal.cache import reads_query
 from kazportal.i18n import text_in_language
 from kazportal.pages import bad_request, paginate
 
 from . import structured_data
-from .models import MAX_YEAR, MIN_YEAR, Article, Tag
+from .models import MAX_YEAR, MIN_YEAR, Article, Byline, Tag
 
 RELATED = 3
 
@@ -78,14 +79,17 @@ def article_detail(request, slug):
     queryset = (
         Article.objects.visible_to(request.user)
         .select_related("cover")
-        .with_authors()
-        .prefetch_related(
-            "tags",
-            "references",
-        )
+        .prefetch_related("references")
     )
     article = get_object_or_404(queryset, slug=slug)
-    authors = article.ordered_authors()
+
+    def keep(name, load):
+        return page_cache.kept((name, article.pk), lambda: load(article), request, [article])
+
+    # The article's own row and references are read from the database on every render; its
+    # authors and keywords (rows shown on other articles too) are kept values (kazportal/cache.py).
+    authors = keep("article-authors", article_authors)
+    tags = keep("article-tags", lambda a: list(a.tags.all()))
     other_abstracts = [
         (code, name, getattr(article, f"abstract_{code}"))
         for code, name in settings.LANGUAGES
@@ -98,17 +102,23 @@ def article_detail(request, slug):
         {
             "article": article,
             "authors": authors,
-            "tags": list(article.tags.all()),
+            "tags": tags,
             "references": list(article.references.all()),
             "other_abstracts": other_abstracts,
             # read in the template's kept block only (two queries when what it shows changed)
             "related": SimpleLazyObject(lambda: related_articles(article)),
             "absolute_url": absolute,
             "citation": citation(article, authors, absolute),
-            "jsonld": structured_data.article_detail(request, article, authors, absolute),
+            "jsonld": structured_data.article_detail(request, article, authors, tags, absolute),
             "share": share_links(absolute, text_in_language(article, "title")),
         },
     )
+
+
+def article_authors(article):
+    """The article's authors in byline order (one query)."""
+    bylines = Byline.objects.filter(article=article).select_related("author").order_by("order")
+    return [byline.author for byline in bylines]
 
 
 def related_articles(article):

@@ -244,3 +244,26 @@ def test_the_region_row_itself_is_read_on_every_render(client, demo):
     assert len(queries) == 1 and '"regions_region"' in queries[0]
     Region.objects.filter(pk=region.pk).update(summary_kk="Сигналсыз өзгерген сипаттама")
     assert "Сигналсыз өзгерген сипаттама" in page(client, url)  # no kept copy of the row
+
+
+def test_an_articles_authors_and_keywords_follow_their_rows(client, demo):
+    from articles.models import Author, Tag
+
+    article = Article.objects.published().filter(bylines__isnull=False, tags__isnull=False)
+    article = article.distinct().first()
+    url = f"/en/articles/{article.slug}/"
+    page(client, url)
+    author = article.bylines.order_by("order").first().author
+    author.name_en = "A Renamed Author"
+    author.save()
+    tag = article.tags.first()
+    tag.name_en = "a renamed keyword"
+    tag.save()
+    html = page(client, url)
+    assert "A Renamed Author" in html and "a renamed keyword" in html
+    extra = Tag.objects.create(slug="kept-new-tag", name_en="a brand new keyword", name_kk="жаңа")
+    article.tags.add(extra)
+    newcomer = Author.objects.create(name_en="A New Co-author", name_kk="Жаңа автор")
+    article.bylines.create(author=newcomer, order=99)
+    html = page(client, url)
+    assert "a brand new keyword" in html and "A New Co-author" in html
