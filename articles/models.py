@@ -122,9 +122,10 @@ class ArticleQuerySet(PublishableQuerySet):
     def in_year(self, year):
         return self.filter(published_at__year=year)
 
-    def related_to(self, article, limit=3):
-        """Other articles sharing the most keywords with `article`, newest first."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
+    def related_to(self, article, limit=3, tags=None):
+        """Other articles sharing the most keywords with `article` (its `tags` when already
+        read), newest first."""
+        tag_ids = [tag.pk for tag in (article.tags.all() if tags is None else tags)]
         if not tag_ids:
             return self.none()
         return (

@@ -106,7 +106,7 @@ def article_detail(request, slug):
             "references": list(article.references.all()),
             "other_abstracts": other_abstracts,
             # read in the template's kept block only (two queries when what it shows changed)
-            "related": SimpleLazyObject(lambda: related_articles(article)),
+            "related": SimpleLazyObject(lambda: related_articles(article, tags)),
             "absolute_url": absolute,
             "citation": citation(article, authors, absolute),
             "jsonld": structured_data.article_detail(request, article, authors, tags, absolute),
@@ -121,13 +121,16 @@ def article_authors(article):
     return [byline.author for byline in bylines]
 
 
-def related_articles(article):
-    """The articles the editors linked to this one, then others sharing its tags or region, up
-    to RELATED (two queries)."""
+def related_articles(article, tags):
+    """The articles the editors linked to this one, then others sharing its keywords (`tags`),
+    up to RELATED (two queries)."""
     related = list(article.related.published().select_related("cover"))
     if len(related) < RELATED:
         chosen = {a.pk for a in related}
-        for other in Article.objects.published().related_to(article, limit=RELATED + len(chosen)):
+        others = Article.objects.published().related_to(
+            article, limit=RELATED + len(chosen), tags=tags
+        )
+        for other in others:
             if other.pk not in chosen and len(related) < RELATED:
                 related.append(other)
     return related
