@@ -247,6 +247,19 @@ class KeptNode(template.Node):
         )
 
 
+def named_block(parser, token):
+    """(the template's name and the block's, its values, its body) of {% tag "name" value
+    ... %}...{% endtag %}."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{{% {bits[0]} %}} needs a name")
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return f"{parser.origin.template_name}:{name}", values, nodelist
+
+
 @register.tag("kept")
 def do_kept(parser, token):
     """{% kept "name" value ... %}...{% endkept %}: a block kept across renders and pages while
@@ -256,24 +269,11 @@ def do_kept(parser, token):
     rendered, so its queries are not run. A named model instance (or list of them) counts as
     shown by the block, with the rows loaded with it (select_related, prefetch_related without
     to_attr); other values must be plain (a pk, a slug, a date)."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% kept %} needs a name")
-    name = bits[1].strip("\"'")
-    values = [parser.compile_filter(bit) for bit in bits[2:]]
-    nodelist = parser.parse(("endkept",))
-    parser.delete_first_token()
-    return KeptNode(f"kept:{parser.origin.template_name}:{name}", values, nodelist)
+    name, values, nodelist = named_block(parser, token)
+    return KeptNode(f"kept:{name}", values, nodelist)
 
 
 @register.tag("fragment")
 def do_fragment(parser, token):
     """{% fragment "name" value ... %}...{% endfragment %}: see FragmentNode above."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% fragment %} needs a name")
-    name = bits[1].strip("\"'")
-    values = [parser.compile_filter(bit) for bit in bits[2:]]
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(f"{parser.origin.template_name}:{name}", values, nodelist)
+    return FragmentNode(*named_block(parser, token))
